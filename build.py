@@ -1,0 +1,201 @@
+"""Build, serve and test oneflow-web.
+
+    python build.py                 write dist/ (runs `npm ci` first when node_modules is missing or stale)
+    python build.py serve           build if needed, then serve dist/ and the demo on 127.0.0.1
+    python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
+
+dist/ is self-contained and relocatable: the loader finds every other file relative to
+its own URL, so the folder can be served from any path or origin. Only the standard
+library is used here, so the first two commands work before anything is installed.
+"""
+import argparse
+import functools
+import http.server
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import zipfile
+
+ROOT = pathlib.Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+STATIC = ROOT / "static"
+PACKAGE = ROOT / "src" / "oneflow_web"
+NODE_MODULES = ROOT / "node_modules"
+VENV = ROOT / ".venv"
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+
+# Python modules the browser never imports: keep them out of what every visitor downloads.
+CPYTHON_ONLY = {"cli.py", "__main__.py"}
+
+# What each runtime folder of dist/ takes from node_modules (source folder, file names or None for all).
+RUNTIME_FILES = {
+    "pyscript": ("@pyscript/core/dist", None),
+    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
+                            "python_stdlib.zip", "pyodide-lock.json"]),
+    "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
+    # analytics-next fetches its lazy chunks from `${cdnURL}/analytics-next/bundles/`.
+    "analytics-next/bundles": ("@segment/analytics-next/dist/umd", None),
+}
+
+
+def log(message: str) -> None:
+    print("[build] " + message, flush=True)
+
+
+def run(command: list, **kwargs) -> None:
+    log("$ " + " ".join(str(part) for part in command))
+    subprocess.run(command, check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_node_modules() -> None:
+    """`npm ci` when node_modules is missing or older than the lock file it must match."""
+    marker = NODE_MODULES / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if marker.exists() and marker.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    run(["npm", "ci", "--no-audit", "--no-fund"])
+
+
+def build() -> None:
+    ensure_node_modules()
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    DIST.mkdir()
+    for path in STATIC.rglob("*"):
+        if path.is_file():
+            target = DIST / path.relative_to(STATIC)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+    for folder, (source, names) in RUNTIME_FILES.items():
+        source_dir = NODE_MODULES / source
+        target_dir = DIST / folder
+        target_dir.mkdir(parents=True)
+        for path in sorted(source_dir.iterdir()):
+            wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
+            if path.is_file() and wanted:
+                shutil.copy2(path, target_dir / path.name)
+    write_package_zip(DIST / "oneflow_web.zip")
+    log("wrote %s" % DIST)
+
+
+def write_package_zip(target: pathlib.Path) -> None:
+    """The package as PyScript loads it: a zip it unpacks into the interpreter's folder.
+
+    Fixed timestamps keep the archive byte-for-byte reproducible.
+    """
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(PACKAGE.glob("*.py")):
+            if path.name not in CPYTHON_ONLY:
+                info = zipfile.ZipInfo("oneflow_web/" + path.name, date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+
+
+def is_built() -> bool:
+    newest_source = max(p.stat().st_mtime for p in list(STATIC.rglob("*")) + list(PACKAGE.glob("*.py")))
+    marker = DIST / "oneflow_web.zip"
+    return marker.exists() and marker.stat().st_mtime >= newest_source
+
+
+class DistHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves dist/ with the right types for modules and WebAssembly, plus a few generated files."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+        ".json": "application/json", ".zip": "application/zip",
+    }
+
+    def __init__(self, *args, generated: dict, prefix: str, **kwargs):
+        self.generated = generated
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        found = self.generated.get(self.path.split("?")[0])
+        if found is None:
+            return super().do_GET()
+        content_type, body = found
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def translate_path(self, path: str) -> str:
+        """dist/ lives under `prefix`, so the tests can prove the loader is relocatable."""
+        if not path.startswith(self.prefix):
+            return str(DIST / "__not_found__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format: str, *args) -> None:
+        if os.environ.get("ONEFLOW_WEB_HTTP_LOG"):
+            super().log_message(format, *args)
+
+
+def make_server(port: int = 0, generated: dict = None, prefix: str = "/") -> http.server.ThreadingHTTPServer:
+    """An HTTP server for dist/ (under `prefix`) on 127.0.0.1; port 0 picks a free one.
+
+    `generated` maps exact paths to (content type, bytes) served from memory.
+    """
+    handler = functools.partial(DistHandler, directory=str(DIST), generated=generated if generated is not None else {},
+                                prefix=prefix)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def serve(options) -> None:
+    if not is_built():
+        build()
+    demo_settings = {"projectApiKey": options.api_key or "demo-key", "runtime": options.runtime,
+                     "sdkUrl": options.sdk_url or ("" if options.api_key else "../1flow-standin.js")}
+    server = make_server(options.port, {"/demo/settings.json": ("application/json", json.dumps(demo_settings).encode())})
+    host, port = server.server_address
+    sdk = "the real 1Flow SDK" if options.api_key else "the local 1Flow stand-in (pass --api-key for the real SDK)"
+    log("demo on http://%s:%d/demo/ with %s; Ctrl-C stops" % (host, port, sdk))
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+def test(pytest_args: list) -> int:
+    """Install everything a fresh Debian machine lacks, build, and run the whole suite."""
+    if not CHROMIUM.exists():
+        if os.geteuid() != 0:
+            sys.exit("[build] Chromium is missing: run `sudo apt-get install -y chromium`, then retry.")
+        run(["apt-get", "update", "-q"])
+        run(["apt-get", "install", "-y", "-q", "chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test]"])
+    build()
+    return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("build", help="write dist/ (the default)")
+    serve_parser = commands.add_parser("serve", help="serve dist/ and the demo on 127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--api-key", help="your 1Flow app id: the demo then loads the real SDK")
+    serve_parser.add_argument("--sdk-url", help="load the 1Flow SDK from this URL instead")
+    serve_parser.add_argument("--runtime", default="pyodide", choices=["pyodide", "micropython"])
+    test_parser = commands.add_parser("test", help="install everything, build, run all tests")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    options = parser.parse_args()
+    if options.command == "serve":
+        serve(options)
+    elif options.command == "test":
+        sys.exit(test(options.pytest_args))
+    else:
+        build()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""Event in, 1Flow calls out: the whole decision for one event, in pure Python.
+
+Returning calls instead of performing them keeps this testable under CPython and lets
+the command line preview exactly what the browser would send.
+"""
+from . import definition, mapping
+from .settings import Settings
+
+
+class Outcome:
+    """What one event produced: the calls to make and, per subscription, why it sent nothing."""
+
+    def __init__(self):
+        self.calls = []
+        self.skipped = []
+
+    def skip(self, subscription: str, reason: str) -> None:
+        self.skipped.append((subscription, reason))
+
+
+class Destination:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def handle(self, event: dict) -> Outcome:
+        """Run every matching subscription once, in order; one failing never stops the next."""
+        outcome = Outcome()
+        if not isinstance(event, dict):
+            outcome.skip("*", "the event is not an object")
+            return outcome
+        blocked = _blocked_by_integrations(event.get("integrations"))
+        if blocked:
+            outcome.skip("*", blocked)
+            return outcome
+        for subscription in self.settings.subscriptions:
+            if not subscription.trigger.matches(event):
+                outcome.skip(subscription.name, "trigger %s did not match" % subscription.subscribe)
+                continue
+            try:
+                payload = mapping.transform(subscription.mapping, event)
+                problem = check_payload(subscription.action, payload)
+            except mapping.MappingError as error:
+                problem = str(error)
+            if problem:
+                outcome.skip(subscription.name, problem)
+            else:
+                outcome.calls.append(subscription.action.perform(payload))
+        return outcome
+
+
+def _blocked_by_integrations(integrations) -> str:
+    """Honour the event's Integrations object the way Analytics.js does for destinations."""
+    if not isinstance(integrations, dict):
+        return ""
+    own = integrations.get(definition.NAME)
+    if own is False:
+        return 'integrations["%s"] is false' % definition.NAME
+    if integrations.get("All") is False and own is not True and not isinstance(own, dict):
+        return 'integrations.All is false and "%s" is not enabled' % definition.NAME
+    return ""
+
+
+def check_payload(action, payload: dict) -> str:
+    """Check and coerce a mapped payload against the action's fields; return the problem, if any.
+
+    Coercions follow what Segment's schema validation accepts for a string field
+    (numbers and booleans become their JSON text); an empty required string counts as
+    missing, since 1Flow cannot use an empty user id or event name.
+    """
+    for field in action.fields:
+        value = payload.get(field.key)
+        if value is None or (value == "" and field.required):
+            payload.pop(field.key, None)
+            if field.required:
+                return 'required field "%s" (%s) is missing or empty' % (field.key, field.label)
+            continue
+        if field.type == definition.STRING:
+            if isinstance(value, bool):
+                payload[field.key] = "true" if value else "false"
+            elif isinstance(value, (int, float)):
+                payload[field.key] = _number_text(value)
+            elif not isinstance(value, str):
+                return 'field "%s" (%s) must be a string, got %s' % (field.key, field.label, _kind(value))
+        elif field.type == definition.OBJECT and not isinstance(value, dict):
+            return 'field "%s" (%s) must be an object, got %s' % (field.key, field.label, _kind(value))
+    return ""
+
+
+def _number_text(value) -> str:
+    """Numbers as JavaScript prints them, since the SDK sees JavaScript strings."""
+    if isinstance(value, float) and abs(value) < 1e21 and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__

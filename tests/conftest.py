@@ -1,0 +1,81 @@
+"""Shared fixtures: one server for dist/ and one Chromium per session, a fresh context per test.
+
+dist/ is served under /assets/oneflow/ while test pages live elsewhere on the origin,
+as on a real site, which also proves the loader finds its files relative to itself.
+"""
+import itertools
+import json
+import sys
+import threading
+
+import pytest
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+import build  # noqa: E402
+
+ASSETS = "/assets/oneflow/"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(build.CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+class Site:
+    """The test web server: dist/ under ASSETS plus pages each test writes."""
+
+    def __init__(self):
+        if not build.is_built():
+            build.build()
+        self.generated = {}
+        self.server = build.make_server(0, self.generated, prefix=ASSETS)
+        self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
+        self.assets = self.origin + ASSETS
+        self._ids = itertools.count()
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def add(self, path: str, body: str, content_type: str = "text/html") -> str:
+        self.generated[path] = (content_type, body.encode())
+        return self.origin + path
+
+    def page(self, html: str) -> str:
+        return self.add("/site/page-%d.html" % next(self._ids), html)
+
+
+@pytest.fixture(scope="session")
+def site():
+    site = Site()
+    yield site
+    site.server.shutdown()
+
+
+def to_js(value) -> str:
+    """A Python value as a JavaScript literal for page templates."""
+    return json.dumps(value)
+
+
+RUNTIMES = ["pyodide", "micropython"]
+
+
+@pytest.fixture(params=RUNTIMES)
+def runtime(request) -> str:
+    """Every browser test runs on both interpreters the loader offers."""
+    return request.param
+
+
+@pytest.fixture
+def console(page) -> list:
+    """Console messages of the test's page, as 'type: text'."""
+    messages = []
+    page.on("console", lambda message: messages.append("%s: %s" % (message.type, message.text)))
+    page.on("pageerror", lambda error: messages.append("pageerror: %s" % error))
+    return messages
+
+
+def sdk_calls(page, count: int, timeout: float = 30000) -> list:
+    """Wait until the 1Flow stand-in has received `count` calls; return them all."""
+    page.wait_for_function("(n) => window.oneflowStandIn && oneflowStandIn.calls.length >= n",
+                           arg=count, timeout=timeout)
+    return page.evaluate("oneflowStandIn.calls")
