@@ -37,11 +37,12 @@
   };
   window.oneflowWeb = hub;
 
+  // Analytics.js calls this with the remotePlugins entry's settings; called again with
+  // none, it returns the plugin already made.
   function factory(settings) {
-    settings = settings || {};
     if (!plugin) {
-      plugin = createPlugin(settings);
-    } else if (JSON.stringify(settings) !== hub.settings) {
+      plugin = createPlugin(settings || {});
+    } else if (settings !== undefined && JSON.stringify(settings) !== hub.settings) {
       console.error(PREFIX + ' a second, different configuration was ignored: one page runs one 1Flow destination.');
     }
     return [plugin];

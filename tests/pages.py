@@ -31,14 +31,18 @@ LOAD_BROWSER = ("window.analytics = AnalyticsNext.AnalyticsBrowser.load("
 
 def script_tag_page(site, attributes: dict, calls: str = "", before_loader: str = "") -> str:
     """Analytics.js via AnalyticsBrowser, then the loader's script tag, then the site's calls."""
-    tag = "<script src='%s'%s></script>" % (
-        site.assets + "oneflow-web.js",
-        "".join(" %s='%s'" % (name, html.escape(value, quote=True)) if value is not None else " " + name
-                for name, value in attributes.items()))
     return site.page(
         _head(site, cdn_settings())
         + "<script>%s\n%s</script>\n" % (LOAD_BROWSER, before_loader)
-        + tag + "\n<script>%s</script>\n</head><body></body></html>" % calls)
+        + _tag(site, attributes) + "\n<script>%s</script>\n</head><body></body></html>" % calls)
+
+
+def _tag(site, attributes: dict) -> str:
+    """The loader's script tag; a None value writes the attribute without a value."""
+    return "<script src='%s'%s></script>" % (
+        site.assets + "oneflow-web.js",
+        "".join(" %s='%s'" % (name, html.escape(value, quote=True)) if value is not None else " " + name
+                for name, value in attributes.items()))
 
 
 def remote_plugin_entry(site, settings: dict) -> dict:
@@ -60,3 +64,35 @@ def standin_url(site) -> str:
 def site_page(site, head_html: str) -> str:
     """analytics-next's UMD build plus whatever the test puts in the head."""
     return site.page(_head(site, cdn_settings()) + head_html + "\n</head><body></body></html>")
+
+
+# The Segment snippet's essentials, written for the tests: a buffering `window.analytics`
+# array that analytics-next's standalone build replays once it loads.
+SNIPPET = """
+window.analytics = [];
+['identify', 'track', 'page', 'group', 'alias', 'register', 'ready'].forEach(function (method) {
+  analytics[method] = function () {
+    analytics.push([method].concat([].slice.call(arguments)));
+    return analytics;
+  };
+});
+analytics._writeKey = 'test-write-key';
+analytics._loadOptions = {integrations: {'Segment.io': false}};
+(function () {
+  var tag = document.createElement('script');
+  tag.async = true;
+  tag.src = %s;
+  document.head.appendChild(tag);
+})();
+"""
+
+# What the standalone build asks Segment's CDN for; tests answer it through page.route.
+SEGMENT_SETTINGS_URL = "https://cdn.segment.com/v1/projects/**"
+
+
+def snippet_page(site, attributes: dict, calls: str = "", before_loader: str = "") -> str:
+    """The Segment snippet (buffered stub), then the loader's script tag, then the site's calls."""
+    snippet = SNIPPET % json.dumps(site.assets + "analytics-next/bundles/standalone.js")
+    return site.page(
+        "<!doctype html><html><head><meta charset='utf-8'>\n<script>%s\n%s</script>\n%s\n"
+        "<script>%s</script>\n</head><body></body></html>" % (snippet, before_loader, _tag(site, attributes), calls))

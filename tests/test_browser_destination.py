@@ -110,6 +110,15 @@ def test_api_key_with_quotes_and_markup_only_ever_goes_into_the_attribute(site, 
     assert page.evaluate("document.images.length") == 0
 
 
+def test_script_tag_registers_with_the_segment_snippets_buffered_stub(site, page, runtime):
+    page.route(pages.SEGMENT_SETTINGS_URL, lambda route: route.fulfill(json=pages.cdn_settings()))
+    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime}
+    page.goto(pages.snippet_page(site, attrs, "analytics.track('After the tag')",
+                                 before_loader="analytics.identify('user-3', {early: true});"))
+    assert [(call["method"], call["args"]) for call in sdk_calls(page, 2)] == [
+        ("logUser", ["user-3", {"early": True}]), ("logEvent", ["After the tag", {}])]
+
+
 def test_remote_plugins_entry_loads_the_destination(site, page, runtime):
     page.goto(pages.remote_plugins_page(site, remote_settings(site, runtime),
                                         "analytics.identify('user-2', {a: 1}); analytics.track('Remote', {b: [2]})"))

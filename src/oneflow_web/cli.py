@@ -1,0 +1,76 @@
+"""`oneflow-web`: preview and check mappings on CPython, before they reach a browser.
+
+The same engine runs here as in the page, so what `preview` prints is what the
+destination would call on `window._1flow` for that event.
+"""
+import argparse
+import json
+import sys
+
+from .destination import Destination
+from .settings import SettingsError, load_settings
+
+
+def _read_json(path: str, what: str):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise SystemExit("oneflow-web: cannot read %s file %s: %s" % (what, path, error.strerror))
+    except ValueError as error:
+        raise SystemExit("oneflow-web: %s file %s is not valid JSON: %s" % (what, path, error))
+
+
+def _settings(path: str):
+    raw = _read_json(path, "settings")
+    if isinstance(raw, dict) and "projectApiKey" not in raw:
+        # Checking mappings does not need the real key, and it should never be typed in a file.
+        raw = dict(raw, projectApiKey="preview")
+    return load_settings(raw)
+
+
+def check(path: str) -> int:
+    try:
+        settings = _settings(path)
+    except SettingsError as error:
+        print("%s: %s" % (path, error))
+        return 1
+    for subscription in settings.subscriptions:
+        print("ok  %s: %s -> %s" % (subscription.name, subscription.subscribe, subscription.action.key))
+    print("%s: %d enabled subscription(s), no problems" % (path, len(settings.subscriptions)))
+    return 0
+
+
+def preview(settings_path: str, event_path: str) -> int:
+    try:
+        settings = _settings(settings_path)
+    except SettingsError as error:
+        print("%s: %s" % (settings_path, error))
+        return 1
+    event = _read_json(event_path, "event")
+    outcome = Destination(settings).handle(event)
+    for call in outcome.calls:
+        print("_1flow.%s(%s)" % (call.method, ", ".join(json.dumps(arg, sort_keys=True) for arg in call.args)))
+    if not outcome.calls:
+        print("no 1Flow call")
+    for name, reason in outcome.skipped:
+        print("not sent by %s: %s" % ("any subscription" if name == "*" else name, reason))
+    return 0
+
+
+def main(argv: list = None) -> int:
+    parser = argparse.ArgumentParser(prog="oneflow-web", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    preview_parser = commands.add_parser("preview", help="print the 1Flow calls an event would make")
+    preview_parser.add_argument("--settings", required=True, help="settings JSON (projectApiKey may be left out)")
+    preview_parser.add_argument("--event", required=True, help="an event as Analytics.js sends it, in JSON")
+    check_parser = commands.add_parser("check", help="validate settings and subscriptions")
+    check_parser.add_argument("settings", help="settings JSON (projectApiKey may be left out)")
+    options = parser.parse_args(argv)
+    if options.command == "check":
+        return check(options.settings)
+    return preview(options.settings, options.event)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""One event in, the 1Flow calls out, with the default presets."""
+import pytest
+
+from oneflow_web.definition import Call
+from oneflow_web.destination import Destination
+from oneflow_web.settings import load_settings
+
+
+@pytest.fixture
+def destination():
+    return Destination(load_settings({"projectApiKey": "k"}))
+
+
+def calls(destination, event):
+    return destination.handle(event).calls
+
+
+def test_identify_becomes_log_user(destination):
+    event = {"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": {"tier": "pro"}}}
+    assert calls(destination, event) == [Call("logUser", ["u1", {"plan": {"tier": "pro"}}])]
+
+
+def test_identify_without_traits_sends_an_empty_object(destination):
+    assert calls(destination, {"type": "identify", "userId": "u1"}) == [Call("logUser", ["u1", {}])]
+
+
+@pytest.mark.parametrize("user_id", [None, ""])
+def test_identify_without_user_id_is_skipped_with_a_reason(destination, user_id):
+    outcome = destination.handle({"type": "identify", "userId": user_id, "traits": {"a": 1}})
+    assert outcome.calls == []
+    assert ("Identify User", 'required field "userId" (User ID) is missing or empty') in outcome.skipped
+
+
+def test_numeric_user_id_is_sent_as_text_as_segment_coerces_it(destination):
+    assert calls(destination, {"type": "identify", "userId": 42}) == [Call("logUser", ["42", {}])]
+
+
+def test_track_becomes_log_event_with_properties(destination):
+    event = {"type": "track", "event": "Signed Up", "properties": {"items": [{"a": 1}], "n": None}}
+    assert calls(destination, event) == [Call("logEvent", ["Signed Up", {"items": [{"a": 1}], "n": None}])]
+
+
+@pytest.mark.parametrize("name", [None, ""])
+def test_track_without_event_name_is_skipped(destination, name):
+    outcome = destination.handle({"type": "track", "event": name})
+    assert outcome.calls == []
+    assert ("Track Event", 'required field "event_name" (Event Name) is missing or empty') in outcome.skipped
+
+
+def test_track_with_properties_that_are_not_an_object_is_skipped(destination):
+    outcome = destination.handle({"type": "track", "event": "E", "properties": [1, 2]})
+    assert outcome.calls == []
+    assert ("Track Event", 'field "properties" (Event Properties) must be an object, got an array') in outcome.skipped
+
+
+@pytest.mark.parametrize("event_type", ["page", "screen", "group", "alias"])
+def test_other_calls_send_nothing_with_the_presets(destination, event_type):
+    assert calls(destination, {"type": event_type, "name": "Home", "userId": "u", "event": "x"}) == []
+
+
+@pytest.mark.parametrize("integrations", [{"1Flow Web (Actions)": False}, {"All": False},
+                                          {"All": False, "1Flow Web (Actions)": False}])
+def test_integrations_turning_the_destination_off_send_nothing(destination, integrations):
+    outcome = destination.handle({"type": "track", "event": "E", "integrations": integrations})
+    assert outcome.calls == []
+    assert outcome.skipped[0][0] == "*"
+
+
+@pytest.mark.parametrize("integrations", [{"All": False, "1Flow Web (Actions)": True},
+                                          {"All": False, "1Flow Web (Actions)": {"option": 1}},
+                                          {"Segment.io": False}, {}])
+def test_integrations_that_leave_the_destination_on_still_send(destination, integrations):
+    assert calls(destination, {"type": "track", "event": "E", "integrations": integrations}) == [
+        Call("logEvent", ["E", {}])]
+
+
+def test_an_event_that_is_not_an_object_is_skipped(destination):
+    assert destination.handle(["track"]).calls == []
+
+
+def test_every_matching_subscription_runs_once_in_order():
+    two = [{"name": "first", "subscribe": 'type = "track"', "partnerAction": "trackEvent",
+            "mapping": {"event_name": {"@path": "$.event"}}},
+           {"name": "second", "subscribe": 'type = "track"', "partnerAction": "identifyUser",
+            "mapping": {"userId": {"@path": "$.userId"}}}]
+    destination = Destination(load_settings({"projectApiKey": "k", "subscriptions": two}))
+    assert calls(destination, {"type": "track", "event": "E", "userId": "u"}) == [
+        Call("logEvent", ["E", {}]), Call("logUser", ["u", {}])]

@@ -1,0 +1,86 @@
+"""Settings are checked once, before anything reaches the page."""
+import json
+
+import pytest
+
+from oneflow_web import definition
+from oneflow_web.settings import SettingsError, load_settings
+
+
+@pytest.mark.parametrize("raw", [{}, {"projectApiKey": ""}, {"projectApiKey": "   "}, {"projectApiKey": 42}])
+def test_missing_or_blank_api_key_names_the_setting(raw):
+    with pytest.raises(SettingsError, match=r'"projectApiKey" \(Project API Key\) is missing or blank'):
+        load_settings(raw)
+
+
+def test_settings_that_are_not_an_object_are_refused():
+    with pytest.raises(SettingsError, match="must be an object"):
+        load_settings(["projectApiKey"])
+
+
+def test_unknown_settings_are_ignored():
+    settings = load_settings({"projectApiKey": "k", "somethingElse": 1, "runtime": "pyodide"})
+    assert settings.api_key == "k"
+
+
+def test_sdk_url_defaults_to_segments():
+    assert load_settings({"projectApiKey": "k"}).sdk_url == definition.DEFAULT_SDK_URL
+
+
+@pytest.mark.parametrize("url", ["https://sdk.1flow.app/js/1flow.js", "/js/1flow.js", "./1flow.js",
+                                 "//cdn.example/1flow.js"])
+def test_sdk_url_accepts_http_urls_and_paths(url):
+    assert load_settings({"projectApiKey": "k", "sdkUrl": url}).sdk_url == url
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/javascript,1", 5, " https://x/1.js"])
+def test_sdk_url_refuses_what_is_not_a_script_url(url):
+    with pytest.raises(SettingsError, match='"sdkUrl"'):
+        load_settings({"projectApiKey": "k", "sdkUrl": url})
+
+
+def test_without_subscriptions_the_two_presets_apply():
+    settings = load_settings({"projectApiKey": "k"})
+    assert [(s.name, s.action.key) for s in settings.subscriptions] == [
+        ("Identify User", "identifyUser"), ("Track Event", "trackEvent")]
+
+
+def test_subscriptions_may_be_a_json_string():
+    raw = json.dumps([{"name": "Pages", "subscribe": 'type = "page"', "partnerAction": "trackEvent",
+                       "mapping": {"event_name": {"@path": "$.name"}}, "enabled": True}])
+    settings = load_settings({"projectApiKey": "k", "subscriptions": raw})
+    assert [s.name for s in settings.subscriptions] == ["Pages"]
+
+
+def test_disabled_subscriptions_do_not_count():
+    raw = [dict(preset, enabled=(preset["name"] == "Track Event")) for preset in definition.PRESETS]
+    assert [s.name for s in load_settings({"projectApiKey": "k", "subscriptions": raw}).subscriptions] == [
+        "Track Event"]
+
+
+def test_invalid_subscriptions_json_is_a_clear_error():
+    with pytest.raises(SettingsError, match='"subscriptions" is not valid JSON'):
+        load_settings({"projectApiKey": "k", "subscriptions": "[{"})
+
+
+def test_more_than_fifty_mappings_are_refused():
+    many = [dict(definition.PRESETS[1], name="m%d" % i) for i in range(51)]
+    with pytest.raises(SettingsError, match="51 mappings; a destination instance allows at most 50"):
+        load_settings({"projectApiKey": "k", "subscriptions": many})
+
+
+def test_fifty_mappings_are_accepted():
+    many = [dict(definition.PRESETS[1], name="m%d" % i) for i in range(50)]
+    assert len(load_settings({"projectApiKey": "k", "subscriptions": many}).subscriptions) == 50
+
+
+def test_unknown_partner_action_names_the_entry():
+    raw = [{"name": "Bad", "subscribe": 'type = "track"', "partnerAction": "sendEmail", "mapping": {}}]
+    with pytest.raises(SettingsError, match=r'subscriptions\[0\] \("Bad"\): unknown partnerAction "sendEmail"'):
+        load_settings({"projectApiKey": "k", "subscriptions": raw})
+
+
+def test_trigger_that_does_not_parse_names_the_entry():
+    raw = [{"name": "Broken", "subscribe": 'type = ', "partnerAction": "trackEvent", "mapping": {}}]
+    with pytest.raises(SettingsError, match=r'subscriptions\[0\] \("Broken"\)'):
+        load_settings({"projectApiKey": "k", "subscriptions": raw})
