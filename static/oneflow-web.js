@@ -5,7 +5,8 @@
  * This file stays small and dumb on purpose. It hands Analytics.js a plugin at once (so
  * Analytics.js never waits for an interpreter), boots PyScript with our Python package
  * from beside this file, and passes every event to Python, in order, as JSON text.
- * All decisions (settings, triggers, mappings, 1Flow calls) are made in Python.
+ * All decisions (settings, triggers, mappings, 1Flow calls) are made in Python; this
+ * file only holds events until Python is ready and reports when it never will be.
  */
 (function () {
   'use strict';
@@ -18,6 +19,12 @@
     pyodide: { type: 'py', interpreter: 'pyodide/pyodide.mjs' },
     micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs' }
   };
+  // PyScript plugins we do not use: skipping them saves requests, and without "error"
+  // PyScript never writes its error banner into the host page.
+  var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey',
+    '!py-editor', '!py-game', '!py-terminal'];
+  var DEFAULT_BUFFER_LIMIT = 1000;
+  var DEFAULT_BOOT_TIMEOUT = 60000;
 
   if (window.oneflowWeb) {
     console.warn(PREFIX + ' oneflow-web.js is included more than once; the first copy is used.');
@@ -28,14 +35,15 @@
   var base = new URL('.', script.src).href;
   var plugin = null;
 
-  var hub = {
+  // The page-wide hub: Python reads `settings` and `nonce`, and calls `ready` or `fail`.
+  var hub = window.oneflowWeb = {
     version: VERSION,
-    settings: null, // JSON text, read by Python
-    nonce: script.nonce || '', // copied onto every script we inject, for pages with a CSP
-    ready: null, // Python calls ready(receive) when it can deliver events
-    fail: null // Python calls fail(message) when it never will
+    settings: null,
+    nonce: script.nonce || '',
+    ready: null,
+    fail: null,
+    stats: function () { return { state: 'no plugin created yet' }; }
   };
-  window.oneflowWeb = hub;
 
   // Analytics.js calls this with the remotePlugins entry's settings; called again with
   // none, it returns the plugin already made.
@@ -50,11 +58,26 @@
   factory.pluginName = NAME;
   window[FACTORY] = factory;
 
+  function whole(value, fallback) {
+    var number = Number(value);
+    return value != null && value !== '' && number > 0 && number % 1 === 0 ? number : fallback;
+  }
+
+  // BigInt has no JSON form; its decimal text keeps the value.
+  function jsonValue(key, value) {
+    return typeof value === 'bigint' ? value.toString() : value;
+  }
+
   function createPlugin(settings) {
+    var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
     var queue = [];
     var receive = null;
+    var pythonStats = null;
     var draining = false;
-    var loaded = false;
+    var state = 'loading';
+    var failure = null;
+    var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0 };
+    var recentIds = [];
     var settle = {};
     var ready = new Promise(function (resolve, reject) {
       settle.resolve = resolve;
@@ -64,24 +87,64 @@
     ready.catch(function () {});
 
     hub.settings = JSON.stringify(settings);
-    hub.ready = function (pythonReceive) {
+    hub.ready = function (pythonReceive, pythonCounts) {
+      if (state !== 'loading') return;
+      clearTimeout(bootTimer);
       receive = pythonReceive;
-      loaded = true;
+      pythonStats = pythonCounts;
+      state = 'ready';
       settle.resolve();
       drain();
     };
     hub.fail = function (message) {
-      console.error(PREFIX + ' ' + message);
+      if (state !== 'loading') return;
+      clearTimeout(bootTimer);
+      state = 'failed';
+      failure = message;
+      counts.dropped += queue.length;
+      console.error(PREFIX + ' ' + message + (queue.length ? ' ' + queue.length + ' held event(s) were not delivered.' : ''));
       queue = [];
       settle.reject(new Error(message));
     };
+    hub.stats = function () {
+      var python = pythonStats ? JSON.parse(pythonStats()) : {};
+      return Object.assign({ state: state, error: failure, pending: queue.length }, counts, python);
+    };
+
+    // The same plugin registered twice sees each event twice: deliver it once.
+    function seen(id) {
+      if (typeof id !== 'string') return false;
+      if (recentIds.indexOf(id) !== -1) return true;
+      recentIds.push(id);
+      if (recentIds.length > 20) recentIds.shift();
+      return false;
+    }
 
     function handle(ctx) {
-      try {
-        queue.push(JSON.stringify(ctx.event));
-      } catch (error) {
-        console.warn(PREFIX + ' skipped a ' + ctx.event.type + ' event that cannot be serialised: ' + error.message);
+      var event = ctx && ctx.event;
+      counts.received++;
+      if (seen(event && event.messageId)) {
+        counts.duplicates++;
         return ctx;
+      }
+      if (state === 'failed') {
+        counts.dropped++;
+        return ctx;
+      }
+      var text;
+      try {
+        text = JSON.stringify(event, jsonValue);
+      } catch (error) {
+        counts.unserialisable++;
+        console.warn(PREFIX + ' skipped a ' + (event && event.type) + ' event that cannot be sent as JSON (' + error.message + ').');
+        return ctx;
+      }
+      queue.push(text);
+      if (queue.length > bufferLimit) {
+        queue.shift();
+        if (counts.dropped++ === 0) {
+          console.warn(PREFIX + ' more than ' + bufferLimit + ' events arrived before 1Flow was ready; the oldest are dropped (see oneflowWeb.stats()).');
+        }
       }
       drain();
       return ctx;
@@ -104,13 +167,17 @@
       }
     }
 
+    var bootTimeout = whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT);
+    var bootTimer = setTimeout(function () {
+      hub.fail('Python did not start within ' + bootTimeout / 1000 + ' s. Check that every file of dist/ is served beside ' + base + 'oneflow-web.js.');
+    }, bootTimeout);
     boot(settings.runtime);
 
     return {
       name: NAME,
       type: 'destination',
       version: VERSION,
-      isLoaded: function () { return loaded; },
+      isLoaded: function () { return state === 'ready'; },
       load: function () { return ready; },
       identify: handle,
       track: handle,
@@ -121,20 +188,56 @@
   }
 
   function boot(runtimeName) {
-    var runtime = RUNTIMES[runtimeName || 'pyodide'];
-    if (!Object.prototype.hasOwnProperty.call(RUNTIMES, runtimeName || 'pyodide')) {
-      hub.fail('Unknown runtime "' + runtimeName + '": use "pyodide" (the default) or "micropython".');
+    var name = runtimeName || 'pyodide';
+    if (!Object.prototype.hasOwnProperty.call(RUNTIMES, name)) {
+      hub.fail('Unknown runtime "' + name + '": use "pyodide" (the default) or "micropython".');
       return;
     }
+    watchBoot();
+    var runtime = RUNTIMES[name];
     var files = {};
     files[base + 'oneflow_web.zip'] = './*';
     var python = document.createElement('script');
     python.type = runtime.type;
-    python.setAttribute('config', JSON.stringify({ interpreter: base + runtime.interpreter, files: files }));
+    python.setAttribute('config', JSON.stringify({
+      interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
+    }));
     python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
     document.head.appendChild(python);
     import(base + 'pyscript/core.js').catch(function (error) {
-      hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js: ' + error.message);
+      hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+    });
+  }
+
+  // PyScript does not report a runtime file that fails to load, so watch for it here:
+  // an HTTP error on one of our runtime files, or a Content-Security-Policy refusal.
+  // Either ends in one clear error and a rejected load(); the boot timeout covers the rest.
+  function watchBoot() {
+    var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'oneflow_web.zip'];
+    var ours = function (url) {
+      return runtimeFiles.some(function (prefix) { return url.indexOf(prefix) === 0; });
+    };
+    if (window.PerformanceObserver) {
+      new PerformanceObserver(function (list) {
+        list.getEntries().forEach(function (entry) {
+          if (entry.responseStatus >= 400 && ours(entry.name)) {
+            hub.fail('Could not load ' + entry.name + ' (HTTP ' + entry.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.');
+          }
+        });
+      }).observe({ type: 'resource' });
+    }
+    document.addEventListener('securitypolicyviolation', function (event) {
+      if (event.blockedURI === 'wasm-eval' || event.blockedURI === 'eval' || ours(event.blockedURI)) {
+        hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + '). See "Reliability and security" in the oneflow-web README for the policy it needs.');
+      }
+    });
+    // A file PyScript could not fetch surfaces as an unhandled rejection naming its URL.
+    window.addEventListener('unhandledrejection', function (event) {
+      var reason = String(event.reason && (event.reason.message || event.reason));
+      if (runtimeFiles.some(function (prefix) { return reason.indexOf(prefix) !== -1; })) {
+        event.preventDefault();
+        hub.fail('Python could not start: ' + reason);
+      }
     });
   }
 
@@ -146,7 +249,10 @@
       sdkUrl: script.getAttribute('data-sdk-url') || undefined,
       subscriptions: script.getAttribute('data-subscriptions') || undefined,
       debug: script.hasAttribute('data-debug'),
-      runtime: script.getAttribute('data-runtime') || undefined
+      runtime: script.getAttribute('data-runtime') || undefined,
+      bufferLimit: script.getAttribute('data-buffer-limit') || undefined,
+      sdkTimeout: script.getAttribute('data-sdk-timeout') || undefined,
+      bootTimeout: script.getAttribute('data-boot-timeout') || undefined
     })[0];
     if (!analytics || typeof analytics.register !== 'function') {
       console.error(PREFIX + ' window.analytics was not found: add the Segment snippet (or AnalyticsBrowser) before oneflow-web.js.');

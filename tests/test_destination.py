@@ -2,6 +2,7 @@
 import pytest
 
 from oneflow_web.definition import Call
+from oneflow_web import destination as outcomes
 from oneflow_web.destination import Destination
 from oneflow_web.settings import load_settings
 
@@ -28,7 +29,8 @@ def test_identify_without_traits_sends_an_empty_object(destination):
 def test_identify_without_user_id_is_skipped_with_a_reason(destination, user_id):
     outcome = destination.handle({"type": "identify", "userId": user_id, "traits": {"a": 1}})
     assert outcome.calls == []
-    assert ("Identify User", 'required field "userId" (User ID) is missing or empty') in outcome.skipped
+    assert ("Identify User", outcomes.INVALID, 'required field "userId" (User ID) is missing or empty') in outcome.skipped
+    assert outcome.kind() == outcomes.INVALID
 
 
 def test_numeric_user_id_is_sent_as_text_as_segment_coerces_it(destination):
@@ -44,18 +46,20 @@ def test_track_becomes_log_event_with_properties(destination):
 def test_track_without_event_name_is_skipped(destination, name):
     outcome = destination.handle({"type": "track", "event": name})
     assert outcome.calls == []
-    assert ("Track Event", 'required field "event_name" (Event Name) is missing or empty') in outcome.skipped
+    assert ("Track Event", outcomes.INVALID, 'required field "event_name" (Event Name) is missing or empty') in outcome.skipped
 
 
 def test_track_with_properties_that_are_not_an_object_is_skipped(destination):
     outcome = destination.handle({"type": "track", "event": "E", "properties": [1, 2]})
     assert outcome.calls == []
-    assert ("Track Event", 'field "properties" (Event Properties) must be an object, got an array') in outcome.skipped
+    assert ("Track Event", outcomes.INVALID, 'field "properties" (Event Properties) must be an object, got an array') in outcome.skipped
 
 
 @pytest.mark.parametrize("event_type", ["page", "screen", "group", "alias"])
 def test_other_calls_send_nothing_with_the_presets(destination, event_type):
-    assert calls(destination, {"type": event_type, "name": "Home", "userId": "u", "event": "x"}) == []
+    outcome = destination.handle({"type": event_type, "name": "Home", "userId": "u", "event": "x"})
+    assert outcome.calls == []
+    assert outcome.kind() == outcomes.NO_MATCH
 
 
 @pytest.mark.parametrize("integrations", [{"1Flow Web (Actions)": False}, {"All": False},
@@ -63,7 +67,7 @@ def test_other_calls_send_nothing_with_the_presets(destination, event_type):
 def test_integrations_turning_the_destination_off_send_nothing(destination, integrations):
     outcome = destination.handle({"type": "track", "event": "E", "integrations": integrations})
     assert outcome.calls == []
-    assert outcome.skipped[0][0] == "*"
+    assert [(name, kind) for name, kind, _ in outcome.skipped] == [("*", outcomes.FILTERED)]
 
 
 @pytest.mark.parametrize("integrations", [{"All": False, "1Flow Web (Actions)": True},
@@ -86,3 +90,19 @@ def test_every_matching_subscription_runs_once_in_order():
     destination = Destination(load_settings({"projectApiKey": "k", "subscriptions": two}))
     assert calls(destination, {"type": "track", "event": "E", "userId": "u"}) == [
         Call("logEvent", ["E", {}]), Call("logUser", ["u", {}])]
+
+
+def test_a_fault_in_one_subscription_is_reported_and_the_next_still_runs(monkeypatch):
+    two = [{"name": "broken", "subscribe": 'type = "track"', "partnerAction": "trackEvent"},
+           {"name": "fine", "subscribe": 'type = "track"', "partnerAction": "trackEvent"}]
+    destination = Destination(load_settings({"projectApiKey": "k", "subscriptions": two}))
+    broken = destination.settings.subscriptions[0]
+
+    class Boom:
+        def matches(self, event):
+            raise KeyError("bug")
+
+    monkeypatch.setattr(broken, "trigger", Boom())
+    outcome = destination.handle({"type": "track", "event": "E"})
+    assert outcome.calls == [Call("logEvent", ["E", {}])]
+    assert outcome.skipped == [("broken", outcomes.ERROR, "KeyError: 'bug'")]

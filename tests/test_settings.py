@@ -84,3 +84,25 @@ def test_trigger_that_does_not_parse_names_the_entry():
     raw = [{"name": "Broken", "subscribe": 'type = ', "partnerAction": "trackEvent", "mapping": {}}]
     with pytest.raises(SettingsError, match=r'subscriptions\[0\] \("Broken"\)'):
         load_settings({"projectApiKey": "k", "subscriptions": raw})
+
+
+@pytest.mark.parametrize("runtime", ["pyodide", "micropython", None])
+def test_known_runtimes_are_accepted(runtime):
+    assert load_settings({"projectApiKey": "k", "runtime": runtime}).api_key == "k"
+
+
+def test_unknown_runtime_is_a_clear_error():
+    with pytest.raises(SettingsError, match='"runtime" is \'lua\': use "pyodide"'):
+        load_settings({"projectApiKey": "k", "runtime": "lua"})
+
+
+def test_sdk_timeout_defaults_to_ten_seconds_and_accepts_text_from_attributes():
+    assert load_settings({"projectApiKey": "k"}).sdk_timeout == 10000
+    assert load_settings({"projectApiKey": "k", "sdkTimeout": "2500"}).sdk_timeout == 2500
+
+
+@pytest.mark.parametrize("key", ["sdkTimeout", "bufferLimit", "bootTimeout"])
+@pytest.mark.parametrize("value", [0, -5, "soon", 1.5, True])
+def test_limits_must_be_whole_numbers_above_zero(key, value):
+    with pytest.raises(SettingsError, match='"%s" must be a whole number above 0' % key):
+        load_settings({"projectApiKey": "k", key: value})

@@ -1,10 +1,11 @@
 """The one seam between Python and the page: the only module that touches JavaScript.
 
 The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub holding
-the settings as JSON and two callbacks: `ready(receive)` once we can deliver, and
-`fail(message)` when we never will. Events arrive as JSON text and 1Flow calls leave
-as objects made by the page's own JSON.parse, so the SDK only ever sees plain objects
-and arrays, and the seam behaves the same on Pyodide and on MicroPython.
+the settings as JSON, the loader's CSP nonce and two callbacks: `ready(receive, stats)`
+once we can deliver, and `fail(message)` when we never will. Events arrive as JSON text
+and 1Flow calls leave as objects made by the page's own JSON.parse, so the SDK only
+ever sees plain objects and arrays, and the seam behaves the same on Pyodide and on
+MicroPython.
 """
 import json
 
@@ -12,12 +13,13 @@ from pyscript import document, window
 from pyscript.ffi import create_proxy
 
 from .definition import NAME
-from .destination import Destination
+from .destination import ERROR, FILTERED, NO_MATCH, Destination
 from .settings import SettingsError, load_settings
 
 PREFIX = "[%s]" % NAME
-SDK_TIMEOUT_MS = 10000
 POLL_MS = 50
+SDK_HINT = ("If the request answered 404, check projectApiKey (your 1Flow app id) and that your "
+            "1Flow plan includes the regional endpoint you use.")
 
 # Proxies handed to JavaScript are kept here so that Pyodide never collects them.
 _keep = []
@@ -31,38 +33,71 @@ def start() -> None:
     except (SettingsError, ValueError) as error:
         hub.fail(str(error))
         return
-    destination = Destination(settings)
-
-    def receive(text):
-        _deliver(destination, text, settings.debug)
-
-    def on_ready():
-        hub.ready(_proxy(receive))
-
-    _load_sdk(settings, hub, on_ready)
+    counter = Counter(Destination(settings), settings.debug)
+    _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats)))
 
 
-def _deliver(destination: Destination, text: str, debug: bool) -> None:
-    """Handle one event; any fault is reported and contained so the next event is unaffected."""
-    event_type = "unknown"
-    try:
-        event = json.loads(text)
-        if isinstance(event, dict):
-            event_type = event.get("type", event_type)
-        outcome = destination.handle(event)
-        for call in outcome.calls:
-            _call_sdk(call)
-            if debug:
-                window.console.log(PREFIX, "%s event -> _1flow.%s" % (event_type, call.method), text)
-        if debug:
-            for subscription, reason in outcome.skipped:
-                window.console.log(PREFIX, "%s event skipped by %s: %s" % (event_type, subscription, reason))
+class Counter:
+    """Delivers events and counts what became of them, for `oneflowWeb.stats()`."""
+
+    def __init__(self, destination: Destination, debug: bool):
+        self.destination = destination
+        self.debug = debug
+        self.delivered = 0
+        self.calls = 0
+        self.skipped = {}
+
+    def stats(self) -> str:
+        return json.dumps({"delivered": self.delivered, "calls": self.calls, "skipped": self.skipped})
+
+    def receive(self, text: str) -> None:
+        """Handle one event; any fault is reported and contained so the next event is unaffected."""
+        event_type = "unknown"
+        try:
+            event = json.loads(text)
+            if isinstance(event, dict) and isinstance(event.get("type"), str):
+                event_type = event["type"]
+            outcome = self.destination.handle(event)
+            for call in outcome.calls:
+                _call_sdk(call)
+        except Exception as error:  # a fault in our code must never reach the host page
+            self._count(ERROR)
+            window.console.error(PREFIX, "could not handle a %s event: %s" % (event_type, _describe(error)))
+            return
+        if outcome.calls:
+            self.delivered += 1
+            self.calls += len(outcome.calls)
         else:
-            for subscription, reason in outcome.skipped:
-                if not reason.startswith("trigger") and subscription != "*":
-                    window.console.warn(PREFIX, "%s event not sent by %s: %s" % (event_type, subscription, reason))
-    except Exception as error:  # a fault in our code must never reach the host page
-        window.console.error(PREFIX, "could not handle a %s event: %r" % (event_type, error))
+            self._count(outcome.kind())
+        self._report(event_type, outcome)
+
+    def _count(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+
+    def _report(self, event_type: str, outcome) -> None:
+        if self.debug:
+            for call in outcome.calls:
+                window.console.log(PREFIX, "%s event -> _1flow.%s(%s)"
+                                   % (event_type, call.method, json.dumps(call.args)[1:-1]))
+        for subscription, kind, reason in outcome.skipped:
+            line = "%s event not sent by %s (%s): %s" % (event_type, _who(subscription), kind, reason)
+            if kind == ERROR:
+                window.console.error(PREFIX, line)
+            elif kind not in (NO_MATCH, FILTERED):
+                window.console.warn(PREFIX, line)
+            elif self.debug:
+                window.console.log(PREFIX, line)
+
+
+def _who(subscription: str) -> str:
+    return "any subscription" if subscription == "*" else 'subscription "%s"' % subscription
+
+
+def _describe(error: Exception) -> str:
+    text = "%s: %s" % (type(error).__name__, error)
+    if "recursion" in text.lower():
+        return "it is nested too deeply to handle (%s); flatten its properties or traits" % text
+    return text
 
 
 def _call_sdk(call) -> None:
@@ -71,13 +106,9 @@ def _call_sdk(call) -> None:
     window.Reflect.apply(getattr(sdk, call.method), sdk, args)
 
 
-def _sdk():
-    return getattr(window, "_1flow", None)
-
-
 def _sdk_ready() -> bool:
     """The SDK is usable once both entry points are functions (it defines them on load)."""
-    sdk = _sdk()
+    sdk = getattr(window, "_1flow", None)
     if sdk is None:
         return False
     kind = window.Object.prototype.toString
@@ -88,13 +119,13 @@ def _sdk_ready() -> bool:
 def _load_sdk(settings, hub, on_ready) -> None:
     """Inject the SDK script once per page and wait until it is usable, or give up clearly.
 
-    The key only ever goes into an attribute, never into HTML text or a URL.
+    The key only ever goes into an attribute, never into HTML text, a URL or the console.
     """
     if _sdk_ready():
         on_ready()
         return
     settled = []
-    deadline = window.Date.now() + SDK_TIMEOUT_MS
+    deadline = window.Date.now() + settings.sdk_timeout
 
     def settle(message=None):
         if settled:
@@ -115,8 +146,8 @@ def _load_sdk(settings, hub, on_ready) -> None:
         if _sdk_ready():
             settle()
         elif window.Date.now() >= deadline:
-            settle("The 1Flow SDK from %s did not become ready within %d s. %s"
-                   % (settings.sdk_url, SDK_TIMEOUT_MS // 1000, SDK_HINT))
+            settle("The 1Flow SDK from %s did not become ready within %g s. %s"
+                   % (settings.sdk_url, settings.sdk_timeout / 1000, SDK_HINT))
         else:
             window.setTimeout(poll_proxy, POLL_MS)
 
@@ -135,10 +166,6 @@ def _load_sdk(settings, hub, on_ready) -> None:
     script.addEventListener("error", _proxy(on_error))
     document.head.appendChild(script)
     window.setTimeout(poll_proxy, POLL_MS)
-
-
-SDK_HINT = ("If the request answered 404, check projectApiKey (your 1Flow app id) and that your "
-            "1Flow plan includes the regional endpoint you use.")
 
 
 def _proxy(function):

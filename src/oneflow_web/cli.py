@@ -53,8 +53,8 @@ def preview(settings_path: str, event_path: str) -> int:
         print("_1flow.%s(%s)" % (call.method, ", ".join(json.dumps(arg, sort_keys=True) for arg in call.args)))
     if not outcome.calls:
         print("no 1Flow call")
-    for name, reason in outcome.skipped:
-        print("not sent by %s: %s" % ("any subscription" if name == "*" else name, reason))
+    for name, kind, reason in outcome.skipped:
+        print("not sent by %s (%s): %s" % ("any subscription" if name == "*" else name, kind, reason))
     return 0
 
 

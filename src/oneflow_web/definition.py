@@ -21,6 +21,7 @@ STRING = "string"
 OBJECT = "object"
 PASSWORD = "password"
 BOOLEAN = "boolean"
+WHOLE_NUMBER = "integer"
 
 
 class Field:
@@ -147,4 +148,14 @@ SETTINGS = [
     Setting("subscriptions", "Mappings", STRING,
             description="Your own trigger + action + mapping entries; the presets apply without them."),
     Setting("debug", "Debug", BOOLEAN, description="Log every decision to the console."),
+    Setting("runtime", "Runtime", STRING, description='"pyodide" (the default) or "micropython".'),
+    Setting("bufferLimit", "Buffer limit", WHOLE_NUMBER,
+            description="Events held while Python and the SDK load; beyond it the oldest are dropped."),
+    Setting("sdkTimeout", "SDK timeout (ms)", WHOLE_NUMBER,
+            description="How long to wait for the 1Flow SDK before giving up."),
+    Setting("bootTimeout", "Boot timeout (ms)", WHOLE_NUMBER,
+            description="How long the loader waits for Python to start before giving up."),
 ]
+
+RUNTIMES = ("pyodide", "micropython")
+DEFAULT_SDK_TIMEOUT_MS = 10000

@@ -7,6 +7,14 @@ from . import definition, mapping
 from .settings import Settings
 
 
+# Why an event (or one subscription) sent nothing, from least to most worth a look.
+FILTERED = "turned off by the Integrations object"
+NO_MATCH = "no subscription matched"
+INVALID = "failed field checks"
+ERROR = "internal error"
+_SEVERITY = (FILTERED, NO_MATCH, INVALID, ERROR)
+
+
 class Outcome:
     """What one event produced: the calls to make and, per subscription, why it sent nothing."""
 
@@ -14,8 +22,13 @@ class Outcome:
         self.calls = []
         self.skipped = []
 
-    def skip(self, subscription: str, reason: str) -> None:
-        self.skipped.append((subscription, reason))
+    def skip(self, subscription: str, kind: str, reason: str) -> None:
+        self.skipped.append((subscription, kind, reason))
+
+    def kind(self) -> str:
+        """The one word for an event that sent nothing: its most serious skip."""
+        kinds = [kind for _, kind, _ in self.skipped] or [NO_MATCH]
+        return max(kinds, key=_SEVERITY.index)
 
 
 class Destination:
@@ -26,26 +39,32 @@ class Destination:
         """Run every matching subscription once, in order; one failing never stops the next."""
         outcome = Outcome()
         if not isinstance(event, dict):
-            outcome.skip("*", "the event is not an object")
+            outcome.skip("*", INVALID, "the event is not an object")
             return outcome
         blocked = _blocked_by_integrations(event.get("integrations"))
         if blocked:
-            outcome.skip("*", blocked)
+            outcome.skip("*", FILTERED, blocked)
             return outcome
         for subscription in self.settings.subscriptions:
-            if not subscription.trigger.matches(event):
-                outcome.skip(subscription.name, "trigger %s did not match" % subscription.subscribe)
-                continue
             try:
-                payload = mapping.transform(subscription.mapping, event)
-                problem = check_payload(subscription.action, payload)
-            except mapping.MappingError as error:
-                problem = str(error)
-            if problem:
-                outcome.skip(subscription.name, problem)
-            else:
-                outcome.calls.append(subscription.action.perform(payload))
+                self._run(subscription, event, outcome)
+            except Exception as error:  # a bug of ours costs one subscription, not the event
+                outcome.skip(subscription.name, ERROR, "%s: %s" % (type(error).__name__, error))
         return outcome
+
+    def _run(self, subscription, event: dict, outcome: Outcome) -> None:
+        if not subscription.trigger.matches(event):
+            outcome.skip(subscription.name, NO_MATCH, "trigger did not match: " + subscription.subscribe)
+            return
+        try:
+            payload = mapping.transform(subscription.mapping, event)
+            problem = check_payload(subscription.action, payload)
+        except mapping.MappingError as error:
+            problem = str(error)
+        if problem:
+            outcome.skip(subscription.name, INVALID, problem)
+        else:
+            outcome.calls.append(subscription.action.perform(payload))
 
 
 def _blocked_by_integrations(integrations) -> str:

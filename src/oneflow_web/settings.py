@@ -14,11 +14,13 @@ class SettingsError(ValueError):
 class Settings:
     """Validated settings; unknown keys in the raw settings are ignored, as Segment does."""
 
-    def __init__(self, api_key: str, sdk_url: str, subscriptions: list, debug: bool):
+    def __init__(self, api_key: str, sdk_url: str, subscriptions: list, debug: bool = False,
+                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS):
         self.api_key = api_key
         self.sdk_url = sdk_url
         self.subscriptions = subscriptions
         self.debug = debug
+        self.sdk_timeout = sdk_timeout
 
 
 def load_settings(raw) -> Settings:
@@ -39,8 +41,27 @@ def load_settings(raw) -> Settings:
         subscriptions = load_subscriptions(raw.get("subscriptions"))
     except SubscriptionError as error:
         raise SettingsError(str(error))
-    debug = raw.get("debug") is True
-    return Settings(api_key.strip(), sdk_url, subscriptions, debug)
+    runtime = raw.get("runtime")
+    if runtime not in (None, "") and runtime not in definition.RUNTIMES:
+        raise SettingsError('Setting "runtime" is %r: use "pyodide" (the default) or "micropython".' % (runtime,))
+    for key in ("bufferLimit", "bootTimeout"):
+        _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
+    sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
+    return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout)
+
+
+def _whole_number(raw: dict, key: str, default: int) -> int:
+    """Whole numbers may come as text, from data-* attributes."""
+    value = raw.get(key)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number <= 0 or (isinstance(value, float) and value != number):
+        raise SettingsError('Setting "%s" must be a whole number above 0, not %r.' % (key, value))
+    return number
 
 
 def _is_script_url(url) -> bool:
