@@ -118,9 +118,11 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         found = self.generated.get(self.path.split("?")[0])
         if found is None:
             return super().do_GET()
-        content_type, body = found
+        content_type, body, headers = (found + ({},))[:3]
         self.send_response(200)
         self.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -140,7 +142,7 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
 def make_server(port: int = 0, generated: dict = None, prefix: str = "/") -> http.server.ThreadingHTTPServer:
     """An HTTP server for dist/ (under `prefix`) on 127.0.0.1; port 0 picks a free one.
 
-    `generated` maps exact paths to (content type, bytes) served from memory.
+    `generated` maps exact paths to (content type, bytes[, headers]) served from memory.
     """
     handler = functools.partial(DistHandler, directory=str(DIST), generated=generated if generated is not None else {},
                                 prefix=prefix)

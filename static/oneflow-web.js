@@ -217,13 +217,15 @@
     var ours = function (url) {
       return runtimeFiles.some(function (prefix) { return url.indexOf(prefix) === 0; });
     };
+    // The most useful report names the file that failed, if the browser saw one fail.
+    function httpFailure(entries) {
+      var failed = entries.filter(function (entry) { return entry.responseStatus >= 400 && ours(entry.name); })[0];
+      return failed && 'Could not load ' + failed.name + ' (HTTP ' + failed.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.';
+    }
     if (window.PerformanceObserver) {
       new PerformanceObserver(function (list) {
-        list.getEntries().forEach(function (entry) {
-          if (entry.responseStatus >= 400 && ours(entry.name)) {
-            hub.fail('Could not load ' + entry.name + ' (HTTP ' + entry.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.');
-          }
-        });
+        var message = httpFailure(list.getEntries());
+        if (message) hub.fail(message);
       }).observe({ type: 'resource' });
     }
     document.addEventListener('securitypolicyviolation', function (event) {
@@ -231,13 +233,23 @@
         hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + '). See "Reliability and security" in the oneflow-web README for the policy it needs.');
       }
     });
-    // A file PyScript could not fetch surfaces as an unhandled rejection naming its URL.
-    window.addEventListener('unhandledrejection', function (event) {
-      var reason = String(event.reason && (event.reason.message || event.reason));
-      if (runtimeFiles.some(function (prefix) { return reason.indexOf(prefix) !== -1; })) {
+    // A runtime that fails while starting throws from its own files (or names them):
+    // report it as ours and keep it out of the page's error handlers.
+    function contain(event, text) {
+      if (ours(text) || runtimeFiles.some(function (prefix) { return text.indexOf(prefix) !== -1; })) {
         event.preventDefault();
-        hub.fail('Python could not start: ' + reason);
+        // Give the browser a moment to record the failed request, which names the file.
+        setTimeout(function () {
+          hub.fail(httpFailure(performance.getEntriesByType('resource')) || 'Python could not start: ' + text.split('\n')[0]);
+        }, 200);
       }
+    }
+    window.addEventListener('unhandledrejection', function (event) {
+      var reason = event.reason || {};
+      contain(event, String(reason.message || reason) + '\n' + (reason.stack || ''));
+    });
+    window.addEventListener('error', function (event) {
+      contain(event, String(event.message) + '\n' + (event.filename || '') + '\n' + ((event.error && event.error.stack) || ''));
     });
   }
 

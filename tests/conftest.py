@@ -36,12 +36,16 @@ class Site:
         self._ids = itertools.count()
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def add(self, path: str, body: str, content_type: str = "text/html") -> str:
-        self.generated[path] = (content_type, body.encode())
+    def add(self, path: str, body: str, content_type: str = "text/html", headers: dict = None) -> str:
+        self.generated[path] = (content_type, body.encode(), headers or {})
         return self.origin + path
 
-    def page(self, html: str) -> str:
-        return self.add("/site/page-%d.html" % next(self._ids), html)
+    def page(self, html: str, headers: dict = None) -> str:
+        return self.add("/site/page-%d.html" % next(self._ids), html, headers=headers)
+
+    def other_origin(self, url: str) -> str:
+        """The same server seen from another origin (localhost instead of 127.0.0.1)."""
+        return url.replace("http://127.0.0.1:", "http://localhost:", 1)
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +83,15 @@ def sdk_calls(page, count: int, timeout: float = 30000) -> list:
     page.wait_for_function("(n) => window.oneflowStandIn && oneflowStandIn.calls.length >= n",
                            arg=count, timeout=timeout)
     return page.evaluate("oneflowStandIn.calls")
+
+
+@pytest.fixture(autouse=True)
+def _show_browser_console_on_failure(request):
+    """Browser tests print their page's console, which pytest shows only when a test fails."""
+    if request.node.get_closest_marker("browser") is None or "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    page.on("console", lambda message: print("console %s: %s" % (message.type, message.text[:500])))
+    page.on("pageerror", lambda error: print("pageerror: %s" % error))
+    yield

@@ -96,3 +96,16 @@ def snippet_page(site, attributes: dict, calls: str = "", before_loader: str = "
     return site.page(
         "<!doctype html><html><head><meta charset='utf-8'>\n<script>%s\n%s</script>\n%s\n"
         "<script>%s</script>\n</head><body></body></html>" % (snippet, before_loader, _tag(site, attributes), calls))
+
+
+def csp_page(site, policy: str, nonce: str, attributes: dict, calls: str = "") -> str:
+    """A page served with a Content-Security-Policy header; every script of its own carries the nonce."""
+    tag = _tag(site, attributes).replace("<script ", "<script nonce='%s' " % nonce, 1)
+    body = (
+        "<!doctype html><html><head><meta charset='utf-8'>\n"
+        "<script nonce='%s' src='%sanalytics-next/bundles/index.js'></script>\n"
+        "<script nonce='%s'>var CDN_SETTINGS = %s; var CDN_URL = %s;\n%s</script>\n%s\n"
+        "<script nonce='%s'>%s</script>\n</head><body></body></html>"
+        % (nonce, site.assets, nonce, json.dumps(cdn_settings()), json.dumps(site.assets.rstrip("/")),
+           LOAD_BROWSER, tag, nonce, calls))
+    return site.page(body, headers={"Content-Security-Policy": policy})

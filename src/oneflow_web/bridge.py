@@ -14,6 +14,7 @@ from pyscript.ffi import create_proxy
 
 from .definition import NAME
 from .destination import ERROR, FILTERED, NO_MATCH, Destination
+from .events import parse_event
 from .settings import SettingsError, load_settings
 
 PREFIX = "[%s]" % NAME
@@ -54,7 +55,7 @@ class Counter:
         """Handle one event; any fault is reported and contained so the next event is unaffected."""
         event_type = "unknown"
         try:
-            event = json.loads(text)
+            event = parse_event(text)
             if isinstance(event, dict) and isinstance(event.get("type"), str):
                 event_type = event["type"]
             outcome = self.destination.handle(event)

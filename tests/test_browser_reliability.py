@@ -1,0 +1,324 @@
+"""Faults, bad input and security: the host page and Analytics.js keep working, nothing is lost silently."""
+import json
+import re
+
+import pytest
+
+import pages
+from conftest import sdk_calls
+
+pytestmark = pytest.mark.browser
+
+KEY = "secret-app-id-123"
+
+# Another destination on the same page: it must keep receiving events whatever happens to ours.
+OTHER_DESTINATION = """
+window.otherCalls = [];
+analytics.register({name: 'Other', type: 'destination', version: '1.0.0',
+  isLoaded: function () { return true; }, load: function () { return Promise.resolve(); },
+  track: function (ctx) { otherCalls.push(ctx.event.event); return ctx; }});
+"""
+
+
+def tag_page(site, runtime, calls="", sdk_url=None, before_loader=OTHER_DESTINATION, **attributes):
+    attrs = {"data-api-key": KEY, "data-sdk-url": sdk_url or pages.standin_url(site), "data-runtime": runtime}
+    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
+    return pages.script_tag_page(site, attrs, calls, before_loader=before_loader)
+
+
+def watch_errors(page) -> list:
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def expect_failure(page, url, text):
+    """Load the page, wait for our one clear error; return it."""
+    with page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000) as message:
+        page.goto(url)
+    return message.value.text
+
+
+def assert_page_and_analytics_unaffected(page, errors):
+    page.evaluate("analytics.track('after the failure')")
+    page.wait_for_function("otherCalls.includes('after the failure')")
+    assert errors == []
+
+
+# ---------------------------------------------------------------- the 1Flow SDK fails
+
+@pytest.mark.parametrize("failure", ["404", "abort"])
+def test_sdk_that_cannot_load_is_one_clear_error_and_nothing_else_breaks(site, page, runtime, failure):
+    errors = watch_errors(page)
+    sdk_url = site.origin + "/cdn/1flow.js"
+    if failure == "404":
+        page.route(sdk_url, lambda route: route.fulfill(status=404, body="not found"))
+    else:
+        page.route(sdk_url, lambda route: route.abort())
+    text = expect_failure(page, tag_page(site, runtime, "analytics.track('held')", sdk_url=sdk_url),
+                          "could not be loaded")
+    assert sdk_url in text and "projectApiKey" in text and "regional" in text
+    assert KEY not in text
+    assert page.evaluate("oneflowWeb.stats().state") == "failed"
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+def test_sdk_that_never_becomes_ready_times_out_with_a_clear_error(site, page, runtime):
+    errors = watch_errors(page)
+    sdk_url = site.add("/cdn/silent-1flow.js", "window.notOneFlow = true;", "text/javascript")
+    text = expect_failure(page, tag_page(site, runtime, sdk_url=sdk_url, data_sdk_timeout="1000"),
+                          "did not become ready within 1 s")
+    assert sdk_url in text
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page, runtime):
+    sdk_url = site.origin + "/cdn/missing-1flow.js"
+    page.route(sdk_url, lambda route: route.fulfill(status=404, body=""))
+    text = expect_failure(page, tag_page(site, runtime, "analytics.track('a'); analytics.track('b')",
+                                         sdk_url=sdk_url), "could not be loaded")
+    assert "2 held event(s) were not delivered" in text
+    assert page.evaluate("oneflowWeb.stats().dropped") == 2
+
+
+# ---------------------------------------------------------------- the runtime fails
+
+RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "oneflow_web.zip"],
+                 "micropython": ["micropython/micropython.wasm", "oneflow_web.zip"]}
+
+
+@pytest.mark.parametrize("which", [0, -1])
+def test_runtime_file_answering_404_is_a_clear_error_and_nothing_else_breaks(site, page, runtime, which):
+    errors = watch_errors(page)
+    missing = site.assets + RUNTIME_FILES[runtime][which]
+    page.route(missing, lambda route: route.fulfill(status=404, body="not found"))
+    text = expect_failure(page, tag_page(site, runtime, "analytics.track('held')"), missing)
+    assert text.startswith("[1Flow Web (Actions)] ") and "404" in text
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+def test_pyscript_that_cannot_load_is_a_clear_error(site, page, runtime):
+    errors = watch_errors(page)
+    page.route(site.assets + "pyscript/core.js", lambda route: route.abort())
+    text = expect_failure(page, tag_page(site, runtime), "PyScript could not be loaded")
+    assert site.assets + "pyscript/core.js" in text
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+def test_python_that_never_answers_is_reported_after_the_boot_timeout(site, page, runtime):
+    errors = watch_errors(page)
+    page.route(site.assets + "oneflow_web.zip", lambda route: None)  # never answered
+    text = expect_failure(page, tag_page(site, runtime, data_boot_timeout="1500"),
+                          "Python did not start within 1.5 s")
+    assert site.assets in text
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+# ---------------------------------------------------------------- delivery guarantees
+
+def test_buffer_beyond_its_limit_drops_the_oldest_counts_them_and_warns_once(site, page, runtime, console):
+    page.goto(tag_page(site, runtime, "for (var i = 0; i < 8; i++) analytics.track('e' + i);",
+                       data_buffer_limit="5"))
+    calls = sdk_calls(page, 5)
+    assert [call["args"][0] for call in calls] == ["e3", "e4", "e5", "e6", "e7"]
+    assert page.evaluate("oneflowWeb.stats().dropped") == 3
+    assert len([line for line in console if "the oldest are dropped" in line]) == 1
+
+
+def test_a_burst_of_ten_thousand_events_arrives_complete_and_in_order(site, page, runtime):
+    page.goto(tag_page(site, runtime, "analytics.track('ready')"))
+    sdk_calls(page, 1)
+    page.evaluate("""() => { const plugin = window['1flowDestination']()[0];
+        for (let i = 0; i < 10000; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
+    order = page.evaluate("oneflowStandIn.calls.slice(1).map(c => c.args[1].i)")
+    assert order == list(range(10000))
+
+
+def test_stats_count_received_delivered_and_skipped_with_reasons(site, page, runtime):
+    # Analytics.js itself filters {All: false} before destinations; a plugin can still be handed one.
+    page.goto(tag_page(site, runtime, "analytics.identify({noId: true}); analytics.page(); "
+                                      "window['1flowDestination']()[0].track({event: {type: 'track', event: 'x',"
+                                      " integrations: {All: false}}}); analytics.track('sent')"))
+    sdk_calls(page, 1)
+    stats = page.evaluate("oneflowWeb.stats()")
+    assert stats["state"] == "ready"
+    assert (stats["received"], stats["delivered"], stats["calls"], stats["dropped"]) == (4, 1, 1, 0)
+    assert stats["skipped"] == {"failed field checks": 1, "no subscription matched": 1,
+                                "turned off by the Integrations object": 1}
+
+
+def test_debug_logs_every_decision_and_never_the_api_key(site, page, runtime, console):
+    page.goto(tag_page(site, runtime, "analytics.page(); analytics.track('shown')", data_debug=None))
+    sdk_calls(page, 1)
+    page.wait_for_timeout(100)
+    assert any("track event -> _1flow.logEvent(\"shown\"" in line for line in console)
+    assert any("page event not sent by subscription \"Track Event\"" in line for line in console)
+    assert not [line for line in console if KEY in line]
+
+
+# ---------------------------------------------------------------- bad input
+
+def send_then_sentinel(site, page, runtime, bad_call: str, fetch: bool = True):
+    """Send one bad call, then a good one; the good one must arrive and the page must not see an error."""
+    errors = watch_errors(page)
+    page.goto(tag_page(site, runtime, bad_call + "; analytics.track('sentinel')"))
+    page.wait_for_function("window.oneflowStandIn && oneflowStandIn.calls.some(c => c.args[0] === 'sentinel')",
+                           timeout=30000)
+    assert errors == []
+    return page.evaluate("oneflowStandIn.calls") if fetch else None
+
+
+def test_cyclic_properties_are_skipped_with_a_reason(site, page, runtime, console):
+    calls = send_then_sentinel(site, page, runtime, "var p = {a: 1}; p.self = p; analytics.track('cyclic', p)")
+    assert [call["args"][0] for call in calls] == ["sentinel"]
+    assert any("cannot be sent as JSON" in line for line in console)
+
+
+def test_functions_are_left_out_as_json_leaves_them(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime, "analytics.track('fn', {keep: 1, f: function () {}})")
+    assert calls[0]["args"] == ["fn", {"keep": 1}]
+
+
+def test_dates_arrive_as_iso_text(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime, "analytics.track('date', {at: new Date(Date.UTC(2026, 0, 2))})")
+    assert calls[0]["args"] == ["date", {"at": "2026-01-02T00:00:00.000Z"}]
+
+
+def test_bigint_arrives_as_its_decimal_text(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime, "analytics.track('big', {n: 12345678901234567890n})")
+    assert calls[0]["args"] == ["big", {"n": "12345678901234567890"}]
+
+
+def test_nan_and_infinity_arrive_as_null_as_in_json(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime, "analytics.track('nums', {a: NaN, b: Infinity, c: -Infinity, d: 1.5})")
+    assert calls[0]["args"] == ["nums", {"a": None, "b": None, "c": None, "d": 1.5}]
+
+
+def test_a_one_megabyte_properties_object_is_delivered_whole(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime,
+                               "var big = {}; for (var i = 0; i < 1000; i++) big['k' + i] = 'x'.repeat(1000);"
+                               "analytics.track('big', big)")
+    assert len(calls[0]["args"][1]) == 1000
+    assert all(value == "x" * 1000 for value in calls[0]["args"][1].values())
+
+
+def test_a_thousand_levels_of_nesting_are_delivered_or_skipped_with_a_reason(site, page, runtime, console):
+    send_then_sentinel(site, page, runtime,
+                       "var deep = {}; var at = deep; for (var i = 0; i < 1000; i++) { at.d = {}; at = at.d; }"
+                       "analytics.track('deep', deep)", fetch=False)
+    first, depth = page.evaluate("""() => { const call = oneflowStandIn.calls[0];
+        let depth = 0; for (let at = call.args[1]; at && at.d; at = at.d) depth++;
+        return [call.args[0], depth]; }""")
+    if first == "deep":
+        assert depth == 1000
+    else:
+        assert any("nested too deeply" in line for line in console)
+
+
+# Analytics.js refuses these names itself ("Event missing"); middleware or a direct call can
+# still hand them to the plugin, so they are sent straight to it.
+DIRECT_TRACK = "window['1flowDestination']()[0].track({event: {type: 'track', event: %s, properties: {a: 1}}})"
+
+
+@pytest.mark.parametrize("name", ["''", "{}", "null", "[]"])
+def test_empty_or_non_text_event_names_are_skipped_with_a_reason(site, page, runtime, console, name):
+    calls = send_then_sentinel(site, page, runtime, DIRECT_TRACK % name)
+    assert [call["args"][0] for call in calls] == ["sentinel"]
+    assert any(line.startswith("warning:") and '"event_name"' in line for line in console)
+
+
+def test_numeric_event_names_and_user_ids_arrive_as_text(site, page, runtime):
+    calls = send_then_sentinel(site, page, runtime, "analytics.identify(42, {a: 1}); " + DIRECT_TRACK % "7")
+    by_method = {call["method"]: call["args"] for call in calls if call["args"][0] != "sentinel"}
+    assert by_method == {"logUser": ["42", {"a": 1}], "logEvent": ["7", {"a": 1}]}
+
+
+def test_emoji_arrive_unchanged_and_lone_surrogates_as_the_replacement_character(site, page, runtime):
+    # A lone surrogate is not Unicode: encoding it as UTF-8 for 1Flow turns it into U+FFFD
+    # anyway, so the destination does so first, the same on both runtimes.
+    calls = send_then_sentinel(site, page, runtime,
+                               r"analytics.track('uni', {t: 'h\u00e9llo \ud83d\udc4b \ud800 end', '\ud83d\udc4b': 1})")
+    assert calls[0]["args"] == ["uni", {"t": "h\u00e9llo \U0001F44B \ufffd end", "\U0001F44B": 1}]
+
+
+def test_proto_and_constructor_keys_arrive_as_data_without_polluting_prototypes(site, page, runtime):
+    send_then_sentinel(site, page, runtime,
+                       "analytics.track('proto', JSON.parse('{\"__proto__\": {\"polluted\": 1}, \"constructor\": 2}'))")
+    received = page.evaluate("""() => { const properties = oneflowStandIn.calls[0].args[1];
+        return {keys: Object.keys(properties).sort(), proto: properties['__proto__'], constructor: properties.constructor}; }""")
+    assert received == {"keys": ["__proto__", "constructor"], "proto": {"polluted": 1}, "constructor": 2}
+    assert page.evaluate("({}).polluted === undefined && Object.prototype.polluted === undefined")
+
+
+# ---------------------------------------------------------------- bad settings
+
+@pytest.mark.parametrize("subscriptions, text", [
+    ("[{", '"subscriptions" is not valid JSON'),
+    ('[{"name": "x", "subscribe": "type = \\"track\\"", "partnerAction": "sendSms"}]', 'unknown partnerAction "sendSms"'),
+    (json.dumps([{"name": "m%d" % i, "subscribe": 'type = "track"', "partnerAction": "trackEvent"} for i in range(51)]),
+     "51 mappings; a destination instance allows at most 50"),
+])
+def test_bad_subscriptions_are_one_clear_error_and_inject_nothing(site, page, runtime, subscriptions, text):
+    errors = watch_errors(page)
+    expect_failure(page, tag_page(site, runtime, data_subscriptions=subscriptions), text)
+    assert page.evaluate("[...document.scripts].some(s => s.hasAttribute('data-api-key') && s.src.includes('standin'))") is False
+    assert_page_and_analytics_unaffected(page, errors)
+
+
+# ---------------------------------------------------------------- more than one copy
+
+def test_loader_included_twice_injects_the_sdk_once_and_delivers_once(site, page, runtime, console):
+    again = "<script src='%soneflow-web.js' data-api-key='%s' data-sdk-url='%s' data-runtime='%s'></script>" % (
+        site.assets, KEY, pages.standin_url(site), runtime)
+    page.goto(tag_page(site, runtime, "</script>%s<script>analytics.track('once')" % again))
+    sdk_calls(page, 1)
+    page.wait_for_timeout(300)
+    assert len(page.evaluate("oneflowStandIn.calls")) == 1
+    assert page.evaluate("[...document.scripts].filter(s => s.src.includes('standin')).length") == 1
+    assert any("included more than once" in line for line in console)
+
+
+def test_same_plugin_registered_twice_delivers_each_event_once(site, page, runtime):
+    page.goto(tag_page(site, runtime, "analytics.register(...window['1flowDestination']()); analytics.track('once')"))
+    sdk_calls(page, 1)
+    page.wait_for_timeout(300)
+    assert len(page.evaluate("oneflowStandIn.calls")) == 1
+
+
+def test_a_second_api_key_on_the_same_page_is_a_clear_error(site, page, runtime):
+    with page.expect_console_message(lambda m: "second, different configuration" in m.text) as message:
+        page.goto(tag_page(site, runtime, "window['1flowDestination']({projectApiKey: 'another-key'})"))
+    assert message.value.type == "error"
+    assert "another-key" not in message.value.text
+
+
+# ---------------------------------------------------------------- Content-Security-Policy
+
+# The policy the README documents: PyScript builds functions with Function() ('unsafe-eval'),
+# the interpreters compile WebAssembly ('wasm-unsafe-eval'), and PyScript's MicroPython
+# engine starts a helper worker from a blob: URL.
+CSP = {
+    "pyodide": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'",
+    "micropython": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
+                   "object-src 'none'; base-uri 'none'",
+}
+
+
+def test_strict_csp_page_works_and_the_sdk_from_another_origin_gets_the_loaders_nonce(site, page, runtime):
+    errors = watch_errors(page)
+    nonce = "n0nce-%s" % runtime
+    sdk_url = site.other_origin(pages.standin_url(site))
+    url = pages.csp_page(site, CSP[runtime].format(nonce=nonce), nonce,
+                         {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime},
+                         "analytics.track('under CSP')")
+    page.goto(url)
+    assert sdk_calls(page, 1)[0]["args"][0] == "under CSP"
+    assert errors == []
+
+
+def test_csp_that_forbids_eval_is_a_clear_error(site, page, runtime):
+    nonce = "n0nce"
+    url = pages.csp_page(site, "script-src 'self' 'nonce-%s'" % nonce, nonce,
+                         {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime})
+    text = expect_failure(page, url, "Content-Security-Policy blocked")
+    assert re.search(r"blocked (wasm-)?eval \(script-src\)", text) and "README" in text
