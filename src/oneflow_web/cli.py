@@ -33,7 +33,8 @@ def check(path: str) -> int:
     try:
         settings = _settings(path)
     except SettingsError as error:
-        print("%s: %s" % (path, error))
+        for problem in str(error).split("\n"):
+            print("%s: %s" % (path, problem))
         return 1
     for subscription in settings.subscriptions:
         print("ok  %s: %s -> %s" % (subscription.name, subscription.subscribe, subscription.action.key))

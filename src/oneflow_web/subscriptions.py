@@ -38,15 +38,22 @@ def load_subscriptions(raw) -> list:
         raise SubscriptionError(
             'Setting "subscriptions" must be a list of {name, subscribe, partnerAction, '
             "mapping, enabled} entries, not %s." % type(raw).__name__)
+    problems = []
     if len(raw) > definition.MAX_SUBSCRIPTIONS:
-        raise SubscriptionError(
+        problems.append(
             'Setting "subscriptions" has %d mappings; a destination instance allows at most %d. '
             "Remove or merge some." % (len(raw), definition.MAX_SUBSCRIPTIONS))
     loaded = []
     for index, entry in enumerate(raw):
         if isinstance(entry, dict) and entry.get("enabled", True) is False:
             continue
-        loaded.append(_load_entry(index, entry))
+        try:
+            loaded.append(_load_entry(index, entry))
+        except SubscriptionError as error:
+            problems.append(str(error))
+    if problems:
+        # Every problem at once, so a user fixes them in one go.
+        raise SubscriptionError("\n".join(problems))
     return loaded
 
 

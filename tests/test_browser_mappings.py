@@ -1,0 +1,77 @@
+"""Users' own mappings in the browser, through the script tag and through remotePlugins."""
+import json
+
+import pytest
+
+import pages
+from conftest import sdk_calls
+
+pytestmark = pytest.mark.browser
+
+KEY = "test-app-id"
+
+
+def entry(name, subscribe, action, mapping, enabled=True):
+    return {"name": name, "subscribe": subscribe, "partnerAction": action, "mapping": mapping, "enabled": enabled}
+
+
+PAGE_AS_TRACK = entry("Viewed pages", 'type = "page"', "trackEvent",
+                      {"event_name": {"@template": "Viewed {{name}}"}, "properties": {"@path": "$.properties"}})
+BIG_ORDERS = entry("Big orders", 'type = "track" and properties.total > 100', "trackEvent",
+                   {"event_name": {"@path": "$.event"}, "properties": {"total": {"@path": "$.properties.total"}}})
+RENAMED_TRAITS = entry("Users", 'type = "identify"', "identifyUser",
+                       {"userId": {"@path": "$.userId"},
+                        "traits": {"full_name": {"@path": "$.traits.name"}, "tier": {"@path": "$.traits.plan"}}})
+SENTINEL = entry("Sentinel", 'event = "sentinel"', "trackEvent", {"event_name": {"@path": "$.event"}})
+
+
+@pytest.fixture(params=["script-tag", "remote-plugins"])
+def install(request, site, runtime):
+    """Open a page with the destination added one way or the other, with these subscriptions."""
+    def install(page, subscriptions, calls):
+        text = json.dumps(subscriptions)
+        if request.param == "script-tag":
+            url = pages.script_tag_page(site, {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site),
+                                               "data-runtime": runtime, "data-subscriptions": text}, calls)
+        else:
+            url = pages.remote_plugins_page(site, {"projectApiKey": KEY, "sdkUrl": pages.standin_url(site),
+                                                   "runtime": runtime, "subscriptions": text}, calls)
+        page.goto(url)
+    return install
+
+
+def delivered(page):
+    return [(call["method"], call["args"]) for call in page.evaluate("oneflowStandIn.calls")]
+
+
+def test_page_call_mapped_to_track_event_with_a_template(page, install):
+    install(page, [PAGE_AS_TRACK], "analytics.page('Pricing', {plan: 'pro'})")
+    assert [(c["method"], c["args"]) for c in sdk_calls(page, 1)] == [
+        ("logEvent", ["Viewed Pricing", {"plan": "pro", "name": "Pricing", "path": "/" + page.url.split("/", 3)[3],
+                                         "url": page.url, "title": "site", "referrer": "", "search": ""}])]
+
+
+def test_trigger_on_a_property_value(page, install):
+    install(page, [BIG_ORDERS, SENTINEL],
+            "analytics.track('Order', {total: 50}); analytics.track('Order', {total: 150}); analytics.track('sentinel')")
+    sdk_calls(page, 2)
+    assert delivered(page) == [("logEvent", ["Order", {"total": 150}]), ("logEvent", ["sentinel", {}])]
+
+
+def test_identify_mapped_with_renamed_traits(page, install):
+    install(page, [RENAMED_TRAITS], "analytics.identify('u-1', {name: 'Ada', plan: 'team', other: 1})")
+    assert [(c["method"], c["args"]) for c in sdk_calls(page, 1)] == [
+        ("logUser", ["u-1", {"full_name": "Ada", "tier": "team"}])]
+
+
+def test_disabled_subscription_sends_nothing(page, install):
+    install(page, [dict(PAGE_AS_TRACK, enabled=False), SENTINEL], "analytics.page('Home'); analytics.track('sentinel')")
+    sdk_calls(page, 1)
+    assert delivered(page) == [("logEvent", ["sentinel", {}])]
+
+
+def test_fifty_one_mappings_are_refused_with_a_clear_error(page, install):
+    many = [dict(SENTINEL, name="m%d" % i) for i in range(51)]
+    with page.expect_console_message(lambda m: m.type == "error" and "51 mappings" in m.text) as message:
+        install(page, many, "analytics.track('sentinel')")
+    assert "at most 50" in message.value.text

@@ -1,0 +1,83 @@
+"""`oneflow-web preview` and `check`: the browser's engine, on the command line."""
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from oneflow_web import definition
+from oneflow_web.cli import main
+
+PAGE_AS_TRACK = {"name": "Pages", "subscribe": 'type = "page"', "partnerAction": "trackEvent", "enabled": True,
+                 "mapping": {"event_name": {"@template": "Viewed {{name}}"}, "properties": {"@path": "$.properties"}}}
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(name, value):
+        path = tmp_path / name
+        path.write_text(value if isinstance(value, str) else json.dumps(value))
+        return str(path)
+    return write
+
+
+def test_preview_prints_the_calls_an_event_would_make(write, capsys):
+    settings = write("s.json", {"projectApiKey": "k"})
+    event = write("e.json", {"type": "track", "event": "Signed Up", "properties": {"plan": "pro"}})
+    assert main(["preview", "--settings", settings, "--event", event]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == '_1flow.logEvent("Signed Up", {"plan": "pro"})'
+    assert out[1] == 'not sent by Identify User (no subscription matched): trigger did not match: type = "identify"'
+
+
+def test_preview_runs_custom_mappings_without_an_api_key(write, capsys):
+    settings = write("s.json", {"subscriptions": [PAGE_AS_TRACK]})
+    event = write("e.json", {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}})
+    assert main(["preview", "--settings", settings, "--event", event]) == 0
+    assert capsys.readouterr().out.splitlines() == ['_1flow.logEvent("Viewed Pricing", {"path": "/pricing"})']
+
+
+def test_preview_says_why_nothing_was_sent(write, capsys):
+    settings = write("s.json", {})
+    event = write("e.json", {"type": "identify", "traits": {"a": 1}})
+    assert main(["preview", "--settings", settings, "--event", event]) == 0
+    out = capsys.readouterr().out
+    assert "no 1Flow call" in out
+    assert 'not sent by Identify User (failed field checks): required field "userId" (User ID) is missing' in out
+
+
+def test_check_lists_the_enabled_subscriptions(write, capsys):
+    assert main(["check", write("s.json", {"subscriptions": json.dumps(definition.PRESETS)})]) == 0
+    assert "2 enabled subscription(s), no problems" in capsys.readouterr().out
+
+
+def test_check_prints_every_problem_with_its_location_and_fails(write, capsys):
+    entries = [PAGE_AS_TRACK,
+               {"name": "typo", "subscribe": 'type = "track"', "partnerAction": "trackEvnt"},
+               {"name": "broken", "subscribe": 'type = ', "partnerAction": "trackEvent"}]
+    path = write("s.json", {"subscriptions": entries})
+    assert main(["check", path]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(path + ': subscriptions[1] ("typo"): unknown partnerAction "trackEvnt"')
+    assert lines[1].startswith(path + ': subscriptions[2] ("broken"): ')
+    assert len([line for line in lines if line.startswith(path + ": ")]) >= 2
+
+
+def test_check_refuses_more_than_fifty_mappings(write, capsys):
+    path = write("s.json", {"subscriptions": [PAGE_AS_TRACK] * 51})
+    assert main(["check", path]) == 1
+    assert "51 mappings; a destination instance allows at most 50" in capsys.readouterr().out
+
+
+def test_unreadable_or_invalid_json_files_are_clear_errors(write):
+    with pytest.raises(SystemExit, match="settings file .* is not valid JSON"):
+        main(["check", write("s.json", "{nope")])
+    with pytest.raises(SystemExit, match="cannot read settings file"):
+        main(["check", "/nonexistent/settings.json"])
+
+
+def test_the_command_is_installed_with_the_package(write):
+    command = pathlib.Path(sys.executable).parent / "oneflow-web"
+    done = subprocess.run([str(command), "check", write("s.json", {})], capture_output=True, text=True)
+    assert done.returncode == 0 and "no problems" in done.stdout
