@@ -3,8 +3,10 @@
 Field mappings come from Segment settings written for mapping-kit's `transform`
 (@segment/actions-core), so running them here must produce the same payload: its
 JavaScript quirks are kept on purpose and noted where they bite. The module runs
-unchanged on CPython, Pyodide and MicroPython, hence no typing, re or functools,
-and nothing that depends on dict order.
+unchanged on CPython, Pyodide and MicroPython, hence no typing, re or functools.
+MicroPython's dicts do not keep insertion order, so nothing rests on it; only where
+JavaScript's key order shows (the text @json encodes, which of two clashing @flatten
+keys wins) does it matter, and CPython's order then reproduces JavaScript's.
 """
 import json
 
@@ -16,7 +18,8 @@ _UNDEFINED = object()
 _ROOT_KEY = "__segment_internal_directive"
 _INDEX_MARKS = "0123456789\"'"
 _DIGITS = "0123456789"
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+             "\u2028\u2029\u202f\u205f\u3000\ufeff")  # what String.prototype.trim removes
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _INFINITY = float("inf")
 _MAX_PATTERN = 10  # mapping-kit's limit, for @replace patterns and replacements alike
@@ -116,16 +119,18 @@ def _check_directive(obj):
         names.sort()
         raise _Problem(f"has {len(names)} directives ({', '.join(names)}); an object holds only one")
     name = names[0]
+    others = sorted(key for key in obj if key[:1] != "@" and key != "_metadata") if len(obj) > 1 else ()
     try:
-        if len(obj) > 1 and [key for key in obj if key[:1] != "@" and key != "_metadata"]:
-            others = sorted(key for key in obj if key[:1] != "@" and key != "_metadata")
-            raise _Problem(f"cannot share its object with other keys ({', '.join(others)}); give them fields of their own")
+        if others:
+            raise _Problem(f"cannot share its object with other keys ({', '.join(others)}); "
+                           "give them fields of their own")
         _CHECKS.get(name, _unknown_directive)(obj[name])
     except _Problem as problem:
         problem.route.append(name)
         raise
 
 
+# The next two serve both validation (value only) and running (value, payload, held).
 def _unknown_directive(value, payload=None, held=None):
     known = sorted(name for name in _RUNS if name != "@liquid")
     raise _Problem(f"is not a mapping directive; use one of {', '.join(known)}")
@@ -210,7 +215,7 @@ def _check_merge(value):
         _within("objects", _within, index, _object_or_directive, item)
 
 
-_IF_OPTIONS = {"exists": _any_value, "then": _any_value, "else": _any_value}
+_IF_OPTIONS = {"exists": _any_value, "blank": _any_value, "then": _any_value, "else": _any_value}
 _CASE_OPTIONS = {"operator": _text, "value": _text_or_directive}
 _REPLACE_OPTIONS = {"pattern": _text_up_to(1, _MAX_PATTERN), "replacement": _text_up_to(0, _MAX_PATTERN),
                     "value": _text_or_directive, "ignorecase": _flag, "global": _flag}
@@ -277,7 +282,8 @@ def _directive_name(obj):
     if several:
         # mapping-kit would run whichever @-key came first in the JSON text; that
         # order is not kept by every runtime, so refuse instead of guessing.
-        raise _Problem(f"has several directives ({', '.join(sorted(k for k in obj if k[:1] == '@'))}); an object holds only one")
+        names = sorted(key for key in obj if key[:1] == "@")
+        raise _Problem(f"has several directives ({', '.join(names)}); an object holds only one")
     return name
 
 
@@ -346,7 +352,7 @@ def _run_case(value, payload, held):
         return found.lower()
     if operator == "upper":
         return found.upper()
-    return _within("operator", _fail, f'should be "lower" or "upper", but it is {_described(operator)}')
+    return _within("operator", _fail, f'should be "lower" or "upper", but it is {_to_json(operator)}')
 
 
 def _run_replace(value, payload, held):
@@ -459,6 +465,8 @@ def _run_transform(value, payload, held):
         raise _Problem('needs an "apply" option')
     if not isinstance(apply, dict):
         _within("apply", _fail, f"should be an object, but it is {_kind(apply)}")
+    if payload is _UNDEFINED:  # JavaScript's default parameter kicks in for undefined only
+        payload = {}
     if not isinstance(payload, dict):
         raise _Problem(f"can only run on an object, but the data here is {_kind(payload)}")
     _within("apply", _check_root, apply)
@@ -746,9 +754,7 @@ def _js_number(number):
     if isinstance(number, int) and -9007199254740992 < number < 9007199254740992:
         return str(number)
     number = float(number)
-    if number != number:
-        return "NaN"
-    if number in (_INFINITY, -_INFINITY):
+    if number in (_INFINITY, -_INFINITY):  # from decoding JSON like 1e400
         return "Infinity" if number > 0 else "-Infinity"
     if number == 0:
         return "0"
@@ -778,7 +784,7 @@ def _to_json(value):
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, (int, float)):
-        return _js_number(value) if value - value == 0 else "null"  # NaN and Infinity print null
+        return _js_number(value) if value - value == 0 else "null"  # Infinity prints null
     if isinstance(value, list):
         return "[" + ",".join("null" if item is _UNDEFINED else _to_json(item) for item in value) + "]"
     return "{" + ",".join(_json_string(key) + ":" + _to_json(value[key])
