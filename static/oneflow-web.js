@@ -16,7 +16,7 @@
   var VERSION = '0.1.0';
   var PREFIX = '[' + NAME + ']';
   var RUNTIMES = {
-    pyodide: { type: 'py', interpreter: 'pyodide/pyodide.mjs' },
+    pyodide: { type: 'py', interpreter: 'pyodide/boot.mjs' },
     micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs' }
   };
   // PyScript plugins we do not use: skipping them saves requests, and without "error"
