@@ -45,8 +45,8 @@ def log(message: str) -> None:
     print("[build] " + message, flush=True)
 
 
-def run(command: list, **kwargs) -> None:
-    log("$ " + " ".join(str(part) for part in command))
+def run(command: list, label: str = "", **kwargs) -> None:
+    log(label or "$ " + " ".join(str(part) for part in command))
     subprocess.run(command, check=True, cwd=ROOT, **kwargs)
 
 
@@ -107,7 +107,8 @@ def make_pyodide_snapshot(target: pathlib.Path) -> None:
         "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(files),
         "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
     }
-    run(["node", "--input-type=module", "-e", script], stdout=subprocess.DEVNULL)
+    run(["node", "--input-type=module", "-e", script], label="making the Pyodide memory snapshot",
+        stdout=subprocess.DEVNULL)
 
 
 def write_package_zip(target: pathlib.Path) -> None:
