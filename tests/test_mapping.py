@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from _mapping_oracle import oracle
 from _micropython import run_micropython
-from oneflow_web.mapping import MappingError, transform, validate
+from oneflow_web.mapping import MappingError, prepare, transform, validate
 
 EVENT = {
     "type": "track",
@@ -78,13 +78,17 @@ def expect_answer(answer, want):
 
 
 def expect_ours(mapping, data, want):
+    """transform, and the prepared per-event form the destination uses, both give `want`."""
     if isinstance(want, Refused):
         with pytest.raises(MappingError) as refused:
             transform(mapping, data)
         want.check(str(refused.value))
+        with pytest.raises(MappingError):
+            prepare(mapping)(data)
     else:
         got = transform(mapping, data)
         assert plain(got) == plain(want), got
+        assert plain(prepare(mapping)(data)) == plain(want)
 
 
 def validate_accepts(mapping):
@@ -621,6 +625,7 @@ def agree_with_mapping_kit(mappings, datas):
         assert got["ok"] == answer["ok"], (case, got, answer)
         if got["ok"]:
             assert plain(got["output"]) == plain(answer["output"]), (case, got, answer)
+            assert plain(prepare(case["mapping"])(case["data"])) == plain(got["output"]), case
         assert validate_accepts(case["mapping"]) == answer["valid"], (case, answer)
 
 

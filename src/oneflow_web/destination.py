@@ -57,7 +57,7 @@ class Destination:
             outcome.skip(subscription.name, NO_MATCH, "trigger did not match: " + subscription.subscribe)
             return
         try:
-            payload = mapping.transform(subscription.mapping, event)
+            payload = subscription.transform(event)
             problem = check_payload(subscription.action, payload)
         except mapping.MappingError as error:
             problem = str(error)

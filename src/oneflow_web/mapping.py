@@ -53,17 +53,69 @@ def transform(mapping: dict, data: dict) -> dict:
     The result may share lists and objects with `data`; treat both as read-only.
     A mapping that is itself one directive gives whatever that directive gives.
     """
+    validate(mapping)
+    return apply(mapping, data)
+
+
+def prepare(mapping: dict):
+    """Validate once and return `transform` for this mapping as a function of the data.
+
+    This is the per-event path, so plain objects of fields and `@path` reads (what
+    the presets use) are prepared here instead of being interpreted on every event.
+    """
+    validate(mapping)
+    try:
+        run = _prepared(mapping)
+    except _Problem as problem:
+        raise _error(problem) from None
+
+    def transform_prepared(data: dict):
+        return _finish(run, data)
+
+    return transform_prepared
+
+
+def apply(mapping: dict, data: dict) -> dict:
+    """`transform` for a mapping already validated."""
+    return _finish(lambda payload, held: _resolve(mapping, payload, held), data)
+
+
+def _finish(run, data):
     if not isinstance(data, dict):
         raise TypeError(f"data must be an object, not {_kind(data)}")
     held = []
     try:
-        _check_root(mapping)
-        result = _resolve(mapping, data, held)
+        result = run(data, held)
     except _Problem as problem:
         raise _error(problem) from None
     for container in held:
         _settle(container)
     return None if result is _UNDEFINED else result
+
+
+def _prepared(mapping):
+    """A function (payload, held) -> value giving what `_resolve` gives for `mapping`."""
+    if isinstance(mapping, dict):
+        name = _directive_name(mapping)
+        if name == "@path" and isinstance(mapping[name], str):
+            path = _unprefix(mapping[name])
+            return lambda payload, held: _get(payload, path)
+        if name is None:
+            return _prepared_object([(key, _prepared(mapping[key])) for key in mapping])
+    return lambda payload, held: _resolve(mapping, payload, held)
+
+
+def _prepared_object(fields):
+    def run(payload, held):
+        out = {}
+        for key, field in fields:
+            try:
+                out[key] = field(payload, held)
+            except _Problem as problem:
+                problem.route.append(key)
+                raise
+        return _track(out, held)
+    return run
 
 
 def _error(problem):
@@ -545,7 +597,19 @@ def _unprefix(path):
     return path if at < 0 else path[:at] + path[at + 2:]
 
 
+_SPLIT_CACHE = {}  # the same few paths are read for every event
+
+
 def _split(path):
+    parts = _SPLIT_CACHE.get(path)
+    if parts is None:
+        if len(_SPLIT_CACHE) > 1000:
+            _SPLIT_CACHE.clear()
+        parts = _SPLIT_CACHE[path] = _split_fresh(path)
+    return parts
+
+
+def _split_fresh(path):
     """Split as mapping-kit's regex does: on ".", on "[" before a quote or digit, and on
     "]"s after one; quotes are then dropped, so `a["b.c"]` still splits at the dot."""
     if "[" not in path and "]" not in path and '"' not in path and "'" not in path:

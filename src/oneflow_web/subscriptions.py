@@ -21,6 +21,7 @@ class Subscription:
         self.trigger = triggers.parse(subscribe)
         self.action = action
         self.mapping = mapping_
+        self.transform = mapping.prepare(mapping_)
 
 
 def load_subscriptions(raw) -> list:
@@ -81,7 +82,6 @@ def _load_entry(index: int, entry) -> Subscription:
     if not isinstance(mapping_, dict):
         raise SubscriptionError('%s: "mapping" must be an object of field: value.' % where)
     try:
-        mapping.validate(mapping_)
         return Subscription(name, subscribe, action, mapping_)
     except (triggers.TriggerError, mapping.MappingError) as error:
         raise SubscriptionError("%s: %s" % (where, error))
