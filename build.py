@@ -3,6 +3,7 @@
     python build.py                 write dist/ (runs `npm ci` first when node_modules is missing or stale)
     python build.py serve           build if needed, then serve dist/ and the demo on 127.0.0.1
     python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
+    python build.py bench [ARGS]    the same installs, then the benchmark (tests/benchmark.py)
 
 dist/ is self-contained and relocatable: the loader finds every other file relative to
 its own URL, so the folder can be served from any path or origin. Only the standard
@@ -194,8 +195,8 @@ def serve(options) -> None:
         pass
 
 
-def test(pytest_args: list) -> int:
-    """Install everything a fresh Debian machine lacks, build, and run the whole suite."""
+def install() -> pathlib.Path:
+    """Install everything a fresh Debian machine lacks and build; return the venv's Python."""
     if not CHROMIUM.exists():
         if os.geteuid() != 0:
             sys.exit("[build] Chromium is missing: run `sudo apt-get install -y chromium`, then retry.")
@@ -206,7 +207,17 @@ def test(pytest_args: list) -> int:
         run([sys.executable, "-m", "venv", str(VENV)])
     run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test]"])
     build()
-    return subprocess.run([str(python), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+    return python
+
+
+def test(pytest_args: list) -> int:
+    """Install, build, and run the whole suite: unit, conformance, MicroPython and browser tests."""
+    return subprocess.run([str(install()), "-m", "pytest", *pytest_args], cwd=ROOT).returncode
+
+
+def bench(bench_args: list) -> int:
+    """Install, build, and run the benchmark (tests/benchmark.py), which prints a table."""
+    return subprocess.run([str(install()), str(ROOT / "tests" / "benchmark.py"), *bench_args], cwd=ROOT).returncode
 
 
 def main() -> None:
@@ -220,11 +231,15 @@ def main() -> None:
     serve_parser.add_argument("--runtime", default="pyodide", choices=["pyodide", "micropython"])
     test_parser = commands.add_parser("test", help="install everything, build, run all tests")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    bench_parser = commands.add_parser("bench", help="install everything, build, run the benchmark")
+    bench_parser.add_argument("bench_args", nargs=argparse.REMAINDER)
     options = parser.parse_args()
     if options.command == "serve":
         serve(options)
     elif options.command == "test":
         sys.exit(test(options.pytest_args))
+    elif options.command == "bench":
+        sys.exit(bench(options.bench_args))
     else:
         build()
 

@@ -5,12 +5,14 @@ as on a real site, which also proves the loader finds its files relative to itse
 """
 import itertools
 import json
+import pathlib
 import sys
 import threading
 
 import pytest
 
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
 
 ASSETS = "/assets/oneflow/"
