@@ -4,6 +4,7 @@ Returning calls instead of performing them keeps this testable under CPython and
 the command line preview exactly what the browser would send.
 """
 from . import definition, mapping
+from .jsvalue import kind, number_text
 from .settings import Settings
 
 
@@ -97,26 +98,9 @@ def check_payload(action, payload: dict) -> str:
             if isinstance(value, bool):
                 payload[field.key] = "true" if value else "false"
             elif isinstance(value, (int, float)):
-                payload[field.key] = _number_text(value)
+                payload[field.key] = number_text(value)
             elif not isinstance(value, str):
-                return 'field "%s" (%s) must be a string, got %s' % (field.key, field.label, _kind(value))
+                return 'field "%s" (%s) must be a string, got %s' % (field.key, field.label, kind(value))
         elif field.type == definition.OBJECT and not isinstance(value, dict):
-            return 'field "%s" (%s) must be an object, got %s' % (field.key, field.label, _kind(value))
+            return 'field "%s" (%s) must be an object, got %s' % (field.key, field.label, kind(value))
     return ""
-
-
-def _number_text(value) -> str:
-    """Numbers as JavaScript prints them, since the SDK sees JavaScript strings."""
-    if isinstance(value, float) and abs(value) < 1e21 and value == int(value):
-        return str(int(value))
-    return str(value)
-
-
-def _kind(value) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, str):
-        return "a string"
-    return "a number" if isinstance(value, (int, float)) else type(value).__name__

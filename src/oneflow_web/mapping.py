@@ -10,6 +10,8 @@ keys wins) does it matter, and CPython's order then reproduces JavaScript's.
 """
 import json
 
+from .jsvalue import is_array_index, kind, member, number_text, utf16
+
 # JavaScript's `undefined`: a value that resolved to nothing. mapping-kit keeps it
 # while resolving (so @merge can let it override a key) and removes it at the end:
 # object keys holding it are dropped, list items holding it become null.
@@ -17,11 +19,9 @@ _UNDEFINED = object()
 
 _ROOT_KEY = "__segment_internal_directive"
 _INDEX_MARKS = "0123456789\"'"
-_DIGITS = "0123456789"
 _JS_SPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
              "\u2028\u2029\u202f\u205f\u3000\ufeff")  # what String.prototype.trim removes
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_INFINITY = float("inf")
 _MAX_PATTERN = 10  # mapping-kit's limit, for @replace patterns and replacements alike
 
 
@@ -239,7 +239,7 @@ def _list(value):
 def _text_up_to(low, high):
     def check(value):
         _text(value)
-        length = len(_code_units(value))
+        length = len(utf16(value))
         if not low <= length <= high:
             raise _Problem(f"should be {low} to {high} characters long, but it has {length}")
     return check
@@ -502,7 +502,7 @@ def _run_merge(value, payload, held):
         if isinstance(source, dict):
             out.update(source)
         elif isinstance(source, (list, str)):
-            items = _code_units(source) if isinstance(source, str) else source
+            items = utf16(source) if isinstance(source, str) else source
             for index in range(len(items)):
                 out[str(index)] = items[index]
     return _track(out, held)
@@ -638,55 +638,17 @@ def _get(value, path):
     for key in _split(path):
         if not _truthy(value):  # `obj && obj[key]`: a falsy value stops the walk and is the answer
             return value
-        value = _member(value, key)
+        value = member(value, key, _UNDEFINED)
     return value
-
-
-def _member(value, key):
-    if isinstance(value, dict):
-        return value.get(key, _UNDEFINED)
-    if isinstance(value, str):
-        value = _code_units(value)
-    elif not isinstance(value, list):
-        return _UNDEFINED
-    if key == "length":
-        return len(value)
-    if _is_index(key) and int(key) < len(value):
-        return value[int(key)]
-    return _UNDEFINED
-
-
-def _is_index(key):
-    """Whether JS treats the key as an array index: "7" yes; "07", "-1" and "1.0" no."""
-    if not key or (key[0] == "0" and len(key) > 1):
-        return False
-    for char in key:
-        if char not in _DIGITS:
-            return False
-    return int(key) < 4294967295
 
 
 def _js_keys(obj):
     """JS orders keys: array-index keys first by number, then the rest as inserted."""
-    indexes = [key for key in obj if _is_index(key)]
+    indexes = [key for key in obj if is_array_index(key)]
     if not indexes:
         return list(obj)
     indexes.sort(key=int)
-    return indexes + [key for key in obj if not _is_index(key)]
-
-
-def _code_units(text):
-    """JS strings index UTF-16 code units, so a character beyond U+FFFF counts twice."""
-    units = []
-    for char in text:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            units.append(chr(0xD800 | code >> 10))
-            units.append(chr(0xDC00 | code & 0x3FF))
-        else:
-            units.append(char)
-    return units
+    return indexes + [key for key in obj if not is_array_index(key)]
 
 
 # ---- templates and @replace ----
@@ -716,9 +678,9 @@ def _fill(text, payload, opener, closer):
 def _replace(text, option, pattern, replacement, every, ignore_case):
     """mapping-kit escapes the pattern into a RegExp, so it matches literally; the
     replacement still expands $$, $&, $` and $'."""
-    if len(_code_units(pattern)) > _MAX_PATTERN:
+    if len(utf16(pattern)) > _MAX_PATTERN:
         _within(option, _fail, f"should be at most {_MAX_PATTERN} characters long")
-    if len(_code_units(replacement)) > _MAX_PATTERN:
+    if len(utf16(replacement)) > _MAX_PATTERN:
         _within(option.replace("pattern", "replacement"), _fail, f"should be at most {_MAX_PATTERN} characters long")
     haystack, needle = (_fold(text), _fold(pattern)) if ignore_case else (text, pattern)
     parts = []
@@ -807,36 +769,11 @@ def _js_string(value):
     if _is_bool(value):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return _js_number(value)
+        return number_text(value)
     if isinstance(value, list):
         return ",".join("" if item is None or item is _UNDEFINED else _js_string(item) for item in value)
     return "[object Object]"
 
-
-def _js_number(number):
-    """JS prints 1.0 as "1", 1e21 as "1e+21" and 1e-7 as "1e-7"; Python would not."""
-    if isinstance(number, int) and -9007199254740992 < number < 9007199254740992:
-        return str(number)
-    number = float(number)
-    if number in (_INFINITY, -_INFINITY):  # from decoding JSON like 1e400
-        return "Infinity" if number > 0 else "-Infinity"
-    if number == 0:
-        return "0"
-    mantissa, _, exponent = repr(abs(number)).partition("e")  # shortest round-trip digits
-    whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    point = len(whole) - (len(whole + fraction) - len(digits)) + int(exponent or "0")
-    digits = digits.rstrip("0")
-    sign = "-" if number < 0 else ""
-    if len(digits) <= point <= 21:
-        return sign + digits + "0" * (point - len(digits))
-    if 0 < point <= 21:
-        return sign + digits[:point] + "." + digits[point:]
-    if -6 < point <= 0:
-        return sign + "0." + "0" * -point + digits
-    shown = point - 1
-    tail = "." + digits[1:] if len(digits) > 1 else ""
-    return sign + digits[0] + tail + "e" + ("+" if shown >= 0 else "-") + str(abs(shown))
 
 
 def _to_json(value):
@@ -848,7 +785,7 @@ def _to_json(value):
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, (int, float)):
-        return _js_number(value) if value - value == 0 else "null"  # Infinity prints null
+        return number_text(value) if value - value == 0 else "null"  # Infinity prints null
     if isinstance(value, list):
         return "[" + ",".join("null" if item is _UNDEFINED else _to_json(item) for item in value) + "]"
     return "{" + ",".join(_json_string(key) + ":" + _to_json(value[key])
@@ -893,19 +830,7 @@ def _has_directive_key(obj):
 
 
 def _kind(value):
-    if value is _UNDEFINED:
-        return "missing"
-    if value is None:
-        return "null"
-    if _is_bool(value):
-        return "a boolean"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
+    return "missing" if value is _UNDEFINED else kind(value)
 
 
 def _described(value):

@@ -26,6 +26,8 @@ so a trigger never silently means something else. What it accepts:
     field     := type | event | name | userId | (properties | traits | context) "." path
     value     := "string" | number | true | false | null
 """
+from .jsvalue import member
+
 
 _BREAKS = " \t\n,])"  # what must follow a keyword, a string or a two-character operator
 _KEYWORDS = ("and", "or", "null")
@@ -404,37 +406,8 @@ def _path_reader(root, keys):
         for key in keys:
             if value is None or value is False or value == "" or _is_number(value) and value == 0:
                 return value  # JavaScript's `value && value[key]` stops at a falsy value
-            value = _member(value, key)
+            value = member(value, key, None)
         return value
     return read
 
 
-def _member(value, key):
-    """JavaScript's `value[key]` on JSON data; prototype members such as toString are not data."""
-    if isinstance(value, dict):
-        return value.get(key)
-    if isinstance(value, str):
-        value = _utf16(value)
-    elif not isinstance(value, list):
-        return None
-    if key == "length":
-        return len(value)
-    if key and all(_is_digit(char) for char in key) and (key == "0" or key[0] != "0"):
-        index = int(key)
-        if index < len(value):
-            return value[index]
-    return None
-
-
-def _utf16(text):
-    """JavaScript strings index and count UTF-16 units, so an emoji is two of them."""
-    units = []
-    for char in text:
-        code = ord(char)
-        if code < 0x10000:
-            units.append(char)
-        else:
-            code -= 0x10000
-            units.append(chr(0xD800 + (code >> 10)))
-            units.append(chr(0xDC00 + (code & 0x3FF)))
-    return units
