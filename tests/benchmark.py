@@ -1,0 +1,340 @@
+"""Benchmark oneflow-web on Pyodide and on MicroPython against a hand-written JavaScript floor.
+
+    .venv/bin/python tests/benchmark.py [--runs N] [--quick] [--json PATH]
+
+A program that prints figures, not a test: timings on a shared machine are too noisy for
+pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Three variants
+of the same page are compared: analytics-next, then a destination added by script tag
+after AnalyticsBrowser.load, then `identify` and `track` fired at once. The destination
+is tests/bench_floor.js (the floor: the least any 1Flow destination must do), or ours,
+oneflow-web.js, with data-runtime="pyodide" or "micropython". All three load the same
+1Flow stand-in SDK from dist/.
+
+One Chromium runs everything. Each measurement gets a fresh browser context, so nothing
+is cached between runs, and runs are interleaved across the variants, so a slow spell of
+the machine hits all three alike. Each figure is the median over the runs. Wall times
+stretch when other processes share the CPU; the CPU rows (Chromium's own counters) barely
+move, so they are the ones to compare between busy and quiet moments.
+"""
+import argparse
+import gzip
+import html
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.parse
+from typing import NamedTuple
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+import build  # noqa: E402
+import pages  # noqa: E402
+from conftest import ASSETS, CHROMIUM_ARGS, Site  # noqa: E402
+
+DIRECT_EVENTS = 2000  # plugin.track called directly, in one synchronous loop
+BURST_EVENTS = 2000  # analytics.track through analytics-next
+TIMEOUT_MS = 120000  # generous: a busy 2-core machine boots Pyodide slowly
+FLOOR_PATH = "/assets/floor/bench_floor.js"  # served beside dist/, as a site would host it
+OURS_PATH = ASSETS + "oneflow-web.js"
+OURS_PLUGIN = "window['1flowDestination']()[0]"  # the factory, called again, returns the plugin it made
+
+
+class Variant(NamedTuple):
+    label: str
+    script: str  # path of the destination's script on the site
+    attributes: dict  # on its script tag, besides the API key and the SDK's URL
+    plugin: str  # a JS expression for the plugin it registered
+
+
+VARIANTS = {
+    "floor": Variant("JS floor", FLOOR_PATH, {}, "window.benchFloor"),
+    "pyodide": Variant("Pyodide", OURS_PATH, {"data-runtime": "pyodide"}, OURS_PLUGIN),
+    "micropython": Variant("MicroPython", OURS_PATH, {"data-runtime": "micropython"}, OURS_PLUGIN),
+}
+
+# The site's own calls, at page start: the cold-start clock stops at this track's logEvent.
+PAGE_CALLS = "analytics.identify('user-1', {plan: 'pro'}); analytics.track('Page Start', {source: 'benchmark'});"
+
+# Installed before any page script runs. It only observes: it notes when the first
+# logEvent reaches the SDK stand-in (which announces each call with a '1flow:call' event),
+# every long task, and the WebAssembly memories the interpreters create (their heap is not
+# part of the JS heap). The measurement helpers the benchmark calls later live here too.
+PAGE_PROBES = """
+(() => {
+  const bench = window.__bench = {firstEvent: null, longTasks: [], memories: new Set()};
+
+  addEventListener('1flow:call', (e) => {
+    if (bench.firstEvent === null && e.detail.method === 'logEvent') bench.firstEvent = performance.now();
+  });
+  const longTasks = new PerformanceObserver((list) => bench.longTasks.push(...list.getEntries()));
+  longTasks.observe({type: 'longtask'});
+
+  function noteMemories(result, imports) {
+    const instance = result instanceof WebAssembly.Instance ? result : result.instance;
+    const values = Object.values(instance.exports);
+    for (const space of Object.values(imports || {})) values.push(...Object.values(space));
+    values.filter((v) => v instanceof WebAssembly.Memory).forEach((m) => bench.memories.add(m));
+    return result;
+  }
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = (source, imports) => original(source, imports).then((r) => noteMemories(r, imports));
+  }
+
+  const calls = () => (window.oneflowStandIn ? oneflowStandIn.calls.length : 0);
+
+  // Resolves once the stand-in holds `count` calls: the work is done, not merely queued.
+  bench.waitForCalls = (count) => new Promise((resolve, reject) => {
+    if (calls() >= count) return resolve();
+    const timer = setTimeout(() => reject(new Error('only ' + calls() + ' of ' + count + ' SDK calls')), %(timeout)d);
+    addEventListener('1flow:call', function listener() {
+      if (calls() < count) return;
+      removeEventListener('1flow:call', listener);
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+  // Start-up milestones (ms since navigation start) and the longest task before the first
+  // event (0 when none: Chromium reports only tasks of 50 ms or more).
+  bench.startup = async (sdkUrl, packageUrl) => {
+    await new Promise((resolve) => setTimeout(resolve, 100));  // let pending long-task entries arrive
+    longTasks.takeRecords().forEach((entry) => bench.longTasks.push(entry));
+    const started = (url) => { const e = performance.getEntriesByName(url)[0]; return e ? e.startTime : null; };
+    const tasks = bench.longTasks.filter((t) => t.startTime < bench.firstEvent).map((t) => t.duration);
+    return {firstEvent: bench.firstEvent, sdkRequested: started(sdkUrl), packageRequested: started(packageUrl),
+            longestTask: Math.max(0, ...tasks)};
+  };
+
+  // A real event as analytics-next hands it to destinations, for the direct calls.
+  bench.takeTemplate = async () => {
+    const before = calls();
+    bench.template = (await analytics.track('Template', {plan: 'pro', i: -1})).event;
+    await bench.waitForCalls(before + 1);
+  };
+
+  // plugin.track called directly, as Analytics.js would, with copies of the template;
+  // each gets its own messageId, since a plugin may drop an id it has already seen.
+  bench.direct = async (plugin, n) => {
+    const template = bench.template;
+    const target = calls() + n;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const properties = {...template.properties, i};
+      plugin.track({event: {...template, messageId: template.messageId + '-' + i, properties}});
+    }
+    await bench.waitForCalls(target);
+    return performance.now() - t0;
+  };
+
+  // A burst through analytics-next: every event takes its whole pipeline, then our plugin.
+  bench.burst = async (n) => {
+    const target = calls() + n;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) analytics.track('Burst', {plan: 'pro', i});
+    await bench.waitForCalls(target);
+    return performance.now() - t0;
+  };
+
+  bench.wasmBytes = () => [...bench.memories].reduce((sum, m) => sum + m.buffer.byteLength, 0);
+})();
+""" % {"timeout": TIMEOUT_MS}
+
+
+def variant_page(site: Site, key: str) -> str:
+    """The same page for every variant; only the destination's script tag differs."""
+    variant = VARIANTS[key]
+    attributes = {"data-api-key": "bench-app-id", "data-sdk-url": pages.standin_url(site), **variant.attributes}
+    tag = "<script src='%s'%s></script>" % (site.origin + variant.script, "".join(
+        " %s='%s'" % (name, html.escape(value, quote=True)) for name, value in attributes.items()))
+    return pages.site_page(site, "<script>%s</script>\n%s\n<script>%s</script>"
+                           % (pages.LOAD_BROWSER, tag, PAGE_CALLS))
+
+
+def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
+    """One page load of one variant in a fresh context: every figure but the bytes, which
+    are the same on every run and so are counted only when asked."""
+    plugin = VARIANTS[key].plugin
+    context = browser.new_context()
+    context.add_init_script(PAGE_PROBES)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    try:
+        page.goto(variant_page(site, key), timeout=TIMEOUT_MS)
+        page.wait_for_function("__bench.firstEvent !== null", timeout=TIMEOUT_MS)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        start_cpu = metrics(cdp)["ProcessTime"]
+        page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
+        result = page.evaluate("([sdk, zip]) => __bench.startup(sdk, zip)",
+                               [pages.standin_url(site), site.assets + "oneflow_web.zip"])
+        result["startCpuMs"] = start_cpu * 1000
+        page.evaluate("__bench.takeTemplate()")
+        for name, script, count in (("direct", "n => __bench.direct(%s, n)" % plugin, DIRECT_EVENTS),
+                                    ("burst", "n => __bench.burst(n)", BURST_EVENTS)):
+            cpu_before = metrics(cdp)["ThreadTime"]
+            result[name + "Ms"] = page.evaluate(script, count)
+            result[name + "CpuMs"] = (metrics(cdp)["ThreadTime"] - cpu_before) * 1000
+        cdp.send("HeapProfiler.collectGarbage")  # what the page keeps, not leftover garbage
+        result["jsHeap"] = metrics(cdp)["JSHeapUsedSize"]
+        result["wasmMemory"] = page.evaluate("__bench.wasmBytes()")
+        if count_bytes:
+            result["bytes"] = transferred(responses, site)
+        return result
+    finally:
+        context.close()
+
+
+def metrics(cdp) -> dict:
+    """Chromium's page metrics, times in seconds. CPU times (ProcessTime: the page's renderer
+    process since it started, all threads; ThreadTime: its main thread since Performance.enable)
+    stay meaningful on a busy machine, where wall times stretch with the load."""
+    return {metric["name"]: metric["value"] for metric in cdp.send("Performance.getMetrics")["metrics"]}
+
+
+def transferred(responses: list, site: Site) -> dict:
+    """Bytes of every distinct response body the page loaded, raw and gzipped at level 6.
+
+    The local server does not compress, so raw is what crossed the wire (bodies only,
+    headers left out); gzip is what a typical CDN would send. Bodies are read from what
+    the server serves (DevTools drops bodies as large as Pyodide's files). Requests that
+    failed (the favicon Chromium asks for) and anything from another origin, such as
+    blob: URLs made in the page, are listed, not counted.
+    """
+    files, other = {}, []
+    for response in responses:
+        path = urllib.parse.urlsplit(response.url).path
+        if response.status != 200 or not response.url.startswith(site.origin):
+            other.append("%s %s" % (response.status, response.url))
+        elif path not in files:
+            body = served(site, path)
+            files[path] = {"raw": len(body), "gzip": len(gzip.compress(body, compresslevel=6, mtime=0))}
+    return {"raw": sum(f["raw"] for f in files.values()), "gzip": sum(f["gzip"] for f in files.values()),
+            "files": files, "notCounted": other}
+
+
+def served(site: Site, path: str) -> bytes:
+    """A body as the benchmark's server sends it: generated pages from memory, the rest from dist/."""
+    if path in site.generated:
+        return site.generated[path][1]
+    return (build.DIST / path[len(ASSETS):]).read_bytes()
+
+
+def summarise(runs: list) -> dict:
+    """Medians of the timed figures; the bytes, counted once, as they are."""
+    def median(name):
+        values = [run[name] for run in runs]
+        return None if None in values else statistics.median(values)
+
+    first_bytes = runs[0]["bytes"]
+    return {
+        "cold start: first logEvent (ms)": median("firstEvent"),
+        "  renderer CPU until then (ms)": median("startCpuMs"),
+        "  Python package requested (ms)": median("packageRequested"),
+        "  1Flow SDK requested (ms)": median("sdkRequested"),
+        "transfer, raw (KB)": first_bytes["raw"] / 1000,
+        "transfer, gzip -6 (KB)": first_bytes["gzip"] / 1000,
+        "direct plugin.track (us/event)": median("directMs") * 1000 / DIRECT_EVENTS,
+        "  main-thread CPU, direct (us/event)": median("directCpuMs") * 1000 / DIRECT_EVENTS,
+        "via analytics-next, burst (us/event)": median("burstMs") * 1000 / BURST_EVENTS,
+        "  main-thread CPU, burst (us/event)": median("burstCpuMs") * 1000 / BURST_EVENTS,
+        "JS heap after burst (MB)": median("jsHeap") / 1e6,
+        "  WebAssembly memory (MB)": median("wasmMemory") / 1e6,
+        "longest task before 1st event (ms)": median("longestTask"),
+    }
+
+
+def table(summaries: dict) -> str:
+    """Each figure per variant, and the ratio of ours to the floor."""
+    floor = summaries["floor"]
+    lines = ["%-38s %10s %10s %7s %12s %7s" % ("figure (median)", "JS floor", "Pyodide", "x floor",
+                                                 "MicroPython", "x floor")]
+    for figure, base in floor.items():
+        cells = [cell(base)]
+        for key in ("pyodide", "micropython"):
+            value = summaries[key][figure]
+            cells += [cell(value), "%.2fx" % (value / base) if value and base else "-"]
+        lines.append("%-38s %10s %10s %7s %12s %7s" % (figure, *cells))
+    return "\n".join(lines)
+
+
+def cell(value) -> str:
+    """Three significant figures are plenty for run-to-run noise of several per cent."""
+    if value is None:
+        return "-"
+    return "%.0f" % value if value >= 100 else "%.2f" % value
+
+
+def machine(browser) -> dict:
+    """What the figures depend on, printed and saved with them."""
+    cpuinfo = pathlib.Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 "unknown")
+    runtimes = json.loads((build.ROOT / "package.json").read_text())["devDependencies"]
+    project = tomllib.loads((build.ROOT / "pyproject.toml").read_text())["project"]
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") + (" with local changes" if changed else ""),
+        "cpu": model, "cores": os.cpu_count(), "loadAverage": os.getloadavg(),
+        "chromium": browser.version,
+        "versions": {"oneflow-web": project["version"],
+                     **{name: runtimes[name] for name in ("@segment/analytics-next", "@pyscript/core", "pyodide",
+                                                           "@micropython/micropython-webassembly-pyscript")}},
+    }
+
+
+def git(*args) -> str:
+    """Read-only git queries, so a figure can be traced to the code it measured."""
+    return subprocess.run(["git", *args], cwd=build.ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="page loads per variant (default 5)")
+    parser.add_argument("--quick", action="store_true", help="2 runs per variant")
+    parser.add_argument("--json", metavar="PATH", help="also write the machine, every run and the medians here")
+    options = parser.parse_args()
+    runs = 2 if options.quick else options.runs
+
+    began = time.monotonic()
+    site = Site()  # builds dist/ first when it is missing or stale
+    site.add(FLOOR_PATH, (HERE / "bench_floor.js").read_text(), "text/javascript")
+    results = {key: [] for key in VARIANTS}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(build.CHROMIUM), args=CHROMIUM_ARGS)
+        info = machine(browser)
+        for run in range(runs):
+            for key in VARIANTS:
+                print("run %d/%d: %s" % (run + 1, runs, VARIANTS[key].label), file=sys.stderr, flush=True)
+                results[key].append(measure(browser, site, key, count_bytes=run == 0))
+        browser.close()
+    site.server.shutdown()
+
+    summaries = {key: summarise(results[key]) for key in VARIANTS}
+    elapsed = time.monotonic() - began
+    print("Machine: %s, %d cores, load average %.2f at start; Chromium %s"
+          % (info["cpu"], info["cores"], info["loadAverage"][0], info["chromium"]))
+    print("Commit %s; versions: %s" % (info["commit"], ", ".join("%s %s" % item for item in info["versions"].items())))
+    print("%d runs per variant, %d events direct, %d through analytics-next; %.0f s in all\n"
+          % (runs, DIRECT_EVENTS, BURST_EVENTS, elapsed))
+    print(table(summaries) + "\n")
+    for key in ("pyodide", "micropython"):
+        files = sorted(results[key][0]["bytes"]["files"].items(), key=lambda item: -item[1]["gzip"])
+        print("Largest downloads, %s (gzip KB): " % VARIANTS[key].label
+              + ", ".join("%s %.0f" % (url.rsplit("/", 1)[-1], sizes["gzip"] / 1000) for url, sizes in files[:5]))
+    if options.json:
+        pathlib.Path(options.json).write_text(json.dumps(
+            {"machine": info, "runs": runs, "seconds": elapsed, "medians": summaries, "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
