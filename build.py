@@ -18,7 +18,6 @@ import pathlib
 import shutil
 import subprocess
 import sys
-import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -26,6 +25,7 @@ STATIC = ROOT / "static"
 PACKAGE = ROOT / "src" / "oneflow_web"
 NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
+BUILT = DIST / ".built"  # written last: a complete build
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 
 # Python modules the browser never imports: keep them out of what every visitor downloads.
@@ -78,8 +78,9 @@ def build() -> None:
             wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
             if path.is_file() and wanted:
                 shutil.copy2(path, target_dir / path.name)
-    write_package_zip(DIST / "oneflow_web.zip")
+    write_package(DIST)
     make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin")
+    BUILT.write_text("built from this checkout\n")
     log("wrote %s" % DIST)
 
 
@@ -103,32 +104,67 @@ SNAPSHOT_IMPORTS = ("import sys\nsys.path.insert(0, '/home/pyodide')\n"
 
 def make_pyodide_snapshot(target: pathlib.Path) -> None:
     """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md)."""
-    files = sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in CPYTHON_ONLY)
     script = SNAPSHOT_SCRIPT % {
-        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(files),
+        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(browser_modules()),
         "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
     }
     run(["node", "--input-type=module", "-e", script], label="making the Pyodide memory snapshot",
         stdout=subprocess.DEVNULL)
 
 
-def write_package_zip(target: pathlib.Path) -> None:
-    """The package as PyScript loads it: a zip it unpacks into the interpreter's folder.
+def browser_modules() -> list:
+    return sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in CPYTHON_ONLY)
 
-    Fixed timestamps keep the archive byte-for-byte reproducible.
+
+def write_package(dist: pathlib.Path) -> None:
+    """The package as PyScript loads it: plain .py files, and their names in the loader.
+
+    Plain files need no unzipping library in the page (PyScript would fetch one for
+    MicroPython), and each is small and cached on its own.
     """
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(PACKAGE.glob("*.py")):
-            if path.name not in CPYTHON_ONLY:
-                info = zipfile.ZipInfo("oneflow_web/" + path.name, date_time=(2026, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+    (dist / "oneflow_web").mkdir()
+    modules = browser_modules()
+    for name in modules:
+        shutil.copy2(PACKAGE / name, dist / "oneflow_web" / name)
+    loader = dist / "oneflow-web.js"
+    marker = "var PACKAGE = [];"
+    text = loader.read_text()
+    if marker not in text:
+        sys.exit("[build] %s no longer holds `%s`; build.py writes the module list there." % (loader, marker))
+    loader.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(modules)))
+
+
+# Runs under Node: start Pyodide, import our pure-Python modules, dump the memory.
+SNAPSHOT_SCRIPT = """
+import { loadPyodide } from %(pyodide)s;
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+const pyodide = await loadPyodide({ _makeSnapshot: true });
+pyodide.FS.mkdirTree('/home/pyodide/oneflow_web');
+for (const name of %(files)s) {
+  pyodide.FS.writeFile('/home/pyodide/oneflow_web/' + name, readFileSync(%(package)s + '/' + name));
+}
+pyodide.runPython(%(imports)s);
+writeFileSync(%(target)s, pyodide.makeMemorySnapshot());
+"""
+
+# The modules a page imports before its first event; the bridge needs PyScript, so it is left out.
+SNAPSHOT_IMPORTS = ("import sys\nsys.path.insert(0, '/home/pyodide')\n"
+                    "import json, oneflow_web.destination, oneflow_web.events, oneflow_web.settings")
+
+
+def make_pyodide_snapshot(target: pathlib.Path) -> None:
+    """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md)."""
+    script = SNAPSHOT_SCRIPT % {
+        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(browser_modules()),
+        "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
+    }
+    run(["node", "--input-type=module", "-e", script], label="making the Pyodide memory snapshot",
+        stdout=subprocess.DEVNULL)
 
 
 def is_built() -> bool:
     newest_source = max(p.stat().st_mtime for p in list(STATIC.rglob("*")) + list(PACKAGE.glob("*.py")))
-    marker = DIST / "oneflow_web.zip"
-    return marker.exists() and marker.stat().st_mtime >= newest_source
+    return BUILT.exists() and BUILT.stat().st_mtime >= newest_source
 
 
 class DistHandler(http.server.SimpleHTTPRequestHandler):

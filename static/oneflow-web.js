@@ -23,6 +23,8 @@
   // PyScript never writes its error banner into the host page.
   var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey',
     '!py-editor', '!py-game', '!py-terminal'];
+  // Our Python modules, served beside this file; build.py writes the list into dist/.
+  var PACKAGE = [];
   var DEFAULT_BUFFER_LIMIT = 1000;
   var DEFAULT_BOOT_TIMEOUT = 60000;
 
@@ -105,6 +107,12 @@
       console.error(PREFIX + ' ' + message + (queue.length ? ' ' + queue.length + ' held event(s) were not delivered.' : ''));
       queue = [];
       settle.reject(new Error(message));
+    };
+    // Python calls the SDK through this: one crossing with JSON text, so the SDK gets
+    // plain objects made by the page's own JSON.parse.
+    hub.call = function (method, argsJson) {
+      var sdk = window._1flow;
+      sdk[method].apply(sdk, JSON.parse(argsJson));
     };
     hub.stats = function () {
       var python = pythonStats ? JSON.parse(pythonStats()) : {};
@@ -196,7 +204,7 @@
     watchBoot();
     var runtime = RUNTIMES[name];
     var files = {};
-    files[base + 'oneflow_web.zip'] = './*';
+    PACKAGE.forEach(function (name) { files[base + 'oneflow_web/' + name] = './oneflow_web/' + name; });
     var python = document.createElement('script');
     python.type = runtime.type;
     python.setAttribute('config', JSON.stringify({
@@ -213,7 +221,7 @@
   // an HTTP error on one of our runtime files, or a Content-Security-Policy refusal.
   // Either ends in one clear error and a rejected load(); the boot timeout covers the rest.
   function watchBoot() {
-    var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'oneflow_web.zip'];
+    var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'oneflow_web/'];
     var ours = function (url) {
       return runtimeFiles.some(function (prefix) { return url.indexOf(prefix) === 0; });
     };

@@ -176,7 +176,7 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
         start_cpu = metrics(cdp)["ProcessTime"]
         page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
         result = page.evaluate("([sdk, zip]) => __bench.startup(sdk, zip)",
-                               [pages.standin_url(site), site.assets + "oneflow_web.zip"])
+                               [pages.standin_url(site), site.assets + "oneflow_web/__init__.py"])
         result["startCpuMs"] = start_cpu * 1000
         page.evaluate("__bench.takeTemplate()")
         for name, script, count in (("direct", "n => __bench.direct(%s, n)" % plugin, DIRECT_EVENTS),

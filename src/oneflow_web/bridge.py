@@ -34,15 +34,16 @@ def start() -> None:
     except (SettingsError, ValueError) as error:
         hub.fail(str(error))
         return
-    counter = Counter(Destination(settings), settings.debug)
+    counter = Counter(Destination(settings), settings.debug, hub.call)
     _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats)))
 
 
 class Counter:
     """Delivers events and counts what became of them, for `oneflowWeb.stats()`."""
 
-    def __init__(self, destination: Destination, debug: bool):
+    def __init__(self, destination: Destination, debug: bool, call_sdk):
         self.destination = destination
+        self.call_sdk = call_sdk  # the hub's call(method, argsJson): one crossing per call
         self.debug = debug
         self.delivered = 0
         self.calls = 0
@@ -60,7 +61,7 @@ class Counter:
                 event_type = event["type"]
             outcome = self.destination.handle(event)
             for call in outcome.calls:
-                _call_sdk(call)
+                self.call_sdk(call.method, json.dumps(call.args))
         except Exception as error:  # a fault in our code must never reach the host page
             self._count(ERROR)
             window.console.error(PREFIX, "could not handle a %s event: %s" % (event_type, _describe(error)))
@@ -101,10 +102,6 @@ def _describe(error: Exception) -> str:
     return text
 
 
-def _call_sdk(call) -> None:
-    sdk = window._1flow
-    args = window.JSON.parse(json.dumps(call.args))
-    window.Reflect.apply(getattr(sdk, call.method), sdk, args)
 
 
 def _sdk_ready() -> bool:
