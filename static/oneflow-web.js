@@ -37,13 +37,15 @@
   var base = new URL('.', script.src).href;
   var plugin = null;
 
-  // The page-wide hub: Python reads `settings` and `nonce`, and calls `ready` or `fail`.
+  // The page-wide hub: Python reads `settings` and `nonce`, calls `ready` or `fail` once,
+  // and `call` for each 1Flow call. `stats` is for people debugging a site.
   var hub = window.oneflowWeb = {
     version: VERSION,
     settings: null,
     nonce: script.nonce || '',
     ready: null,
     fail: null,
+    call: null,
     stats: function () { return { state: 'no plugin created yet' }; }
   };
 
