@@ -34,8 +34,11 @@ def start() -> None:
     except (SettingsError, ValueError) as error:
         hub.fail(str(error))
         return
-    counter = Counter(Destination(settings), settings.debug, hub.call)
-    _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats)))
+    try:
+        counter = Counter(Destination(settings), settings.debug, hub.call)
+        _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats)))
+    except Exception as error:  # a bug of ours: one clear error now, not a silent boot timeout
+        hub.fail("could not start: %s: %s" % (type(error).__name__, error))
 
 
 class Counter:
