@@ -182,3 +182,13 @@ def test_unknown_runtime_is_a_clear_error(site, page):
         page.goto(tag_page(site, "lua", "analytics.track('A')"))
     assert message.value.type == "error"
     assert '"lua"' in message.value.text and "micropython" in message.value.text
+
+
+def test_script_tag_without_analytics_on_the_page_is_a_clear_error(site, page, runtime):
+    html = site.page("<!doctype html><html><head><script src='%soneflow-web.js' data-api-key='k' "
+                     "data-runtime='%s'></script></head><body></body></html>" % (site.assets, runtime))
+    with page.expect_console_message(lambda m: "window.analytics was not found" in m.text) as message:
+        page.goto(html)
+    assert message.value.type == "error" and "before oneflow-web.js" in message.value.text
+    page.wait_for_timeout(300)
+    assert page.evaluate("[...document.scripts].filter(s => s.type === 'py' || s.type === 'mpy').length") == 0
