@@ -87,7 +87,7 @@ def build() -> None:
 # Runs under Node: start Pyodide, import our pure-Python modules, dump the memory.
 SNAPSHOT_SCRIPT = """
 import { loadPyodide } from %(pyodide)s;
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 const pyodide = await loadPyodide({ _makeSnapshot: true });
 pyodide.FS.mkdirTree('/home/pyodide/oneflow_web');
 for (const name of %(files)s) {
@@ -133,33 +133,6 @@ def write_package(dist: pathlib.Path) -> None:
         sys.exit("[build] %s no longer holds `%s`; build.py writes the module list there." % (loader, marker))
     loader.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(modules)))
 
-
-# Runs under Node: start Pyodide, import our pure-Python modules, dump the memory.
-SNAPSHOT_SCRIPT = """
-import { loadPyodide } from %(pyodide)s;
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-const pyodide = await loadPyodide({ _makeSnapshot: true });
-pyodide.FS.mkdirTree('/home/pyodide/oneflow_web');
-for (const name of %(files)s) {
-  pyodide.FS.writeFile('/home/pyodide/oneflow_web/' + name, readFileSync(%(package)s + '/' + name));
-}
-pyodide.runPython(%(imports)s);
-writeFileSync(%(target)s, pyodide.makeMemorySnapshot());
-"""
-
-# The modules a page imports before its first event; the bridge needs PyScript, so it is left out.
-SNAPSHOT_IMPORTS = ("import sys\nsys.path.insert(0, '/home/pyodide')\n"
-                    "import json, oneflow_web.destination, oneflow_web.events, oneflow_web.settings")
-
-
-def make_pyodide_snapshot(target: pathlib.Path) -> None:
-    """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md)."""
-    script = SNAPSHOT_SCRIPT % {
-        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(browser_modules()),
-        "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
-    }
-    run(["node", "--input-type=module", "-e", script], label="making the Pyodide memory snapshot",
-        stdout=subprocess.DEVNULL)
 
 
 def is_built() -> bool:

@@ -81,11 +81,23 @@
     }
   }
 
+  // Python names the top-level keys its subscriptions read (null: it may read any), so
+  // the rest of an event is never serialised, copied into the interpreter or parsed.
+  function pick(event, keys) {
+    if (!keys || !event || typeof event !== 'object') return event;
+    var picked = {};
+    for (var key in event) {
+      if (keys[key] === true && Object.prototype.hasOwnProperty.call(event, key)) picked[key] = event[key];
+    }
+    return picked;
+  }
+
   function createPlugin(settings) {
     var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
     var queue = [];
     var receive = null;
     var pythonStats = null;
+    var reads = null;
     var draining = false;
     var state = 'loading';
     var failure = null;
@@ -100,11 +112,16 @@
     ready.catch(function () {});
 
     hub.settings = JSON.stringify(settings);
-    hub.ready = function (pythonReceive, pythonCounts) {
+    hub.ready = function (pythonReceive, pythonCounts, readsJson) {
       if (state !== 'loading') return;
       clearTimeout(bootTimer);
       receive = pythonReceive;
       pythonStats = pythonCounts;
+      var keys = JSON.parse(readsJson);
+      if (keys) {
+        reads = Object.create(null);
+        keys.forEach(function (key) { reads[key] = true; });
+      }
       state = 'ready';
       settle.resolve();
       drain();
@@ -152,7 +169,7 @@
       }
       var text;
       try {
-        text = toJson(event);
+        text = toJson(pick(event, reads));
       } catch (error) {
         counts.unserialisable++;
         console.warn(PREFIX + ' skipped a ' + (event && event.type) + ' event that cannot be sent as JSON (' + error.message + ').');
@@ -223,6 +240,14 @@
     }));
     python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
     document.head.appendChild(python);
+    // PyScript also loads every plugin for the interpreter type we do not use, unless a
+    // config of that type turns them off; six chunks fetched on the critical path.
+    var other = runtime.type === 'py' ? 'mpy' : 'py';
+    if (!document.querySelector(other + '-config, script[type="' + other + '"]')) {
+      var config = document.createElement(other + '-config');
+      config.textContent = JSON.stringify({ plugins: PYSCRIPT_PLUGINS });
+      document.head.appendChild(config);
+    }
     import(base + 'pyscript/core.js').catch(function (error) {
       hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
     });

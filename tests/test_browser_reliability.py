@@ -185,6 +185,18 @@ def test_cyclic_properties_are_skipped_with_a_reason(site, page, runtime, consol
     assert any("cannot be sent as JSON" in line for line in console)
 
 
+def test_a_part_of_an_event_no_subscription_reads_cannot_stop_it(site, page, runtime):
+    """Only the keys the subscriptions read are serialised: a loop in `context` does not matter to the presets."""
+    page.goto(tag_page(site, runtime))
+    page.wait_for_function("window['1flowDestination']()[0].isLoaded()", timeout=30000)
+    page.evaluate("""analytics.addSourceMiddleware(({payload, next}) => {
+        const loop = {}; loop.self = loop; payload.obj.context.loop = loop; next(payload); });
+      analytics.track('loop in context', {a: 1})""")
+    page.wait_for_function("oneflowStandIn.calls.some(c => c.args[0] === 'loop in context')", timeout=30000)
+    assert [call["args"] for call in page.evaluate("oneflowStandIn.calls") if call["method"] == "logEvent"] == [
+        ["loop in context", {"a": 1}]]
+
+
 def test_functions_are_left_out_as_json_leaves_them(site, page, runtime):
     calls = send_then_sentinel(site, page, runtime, "analytics.track('fn', {keep: 1, f: function () {}})")
     assert calls[0]["args"] == ["fn", {"keep": 1}]

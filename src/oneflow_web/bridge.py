@@ -1,8 +1,9 @@
 """The one seam between Python and the page: the only module that touches JavaScript.
 
 The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub holding
-the settings as JSON, the loader's CSP nonce and two callbacks: `ready(receive, stats)`
-once we can deliver, and `fail(message)` when we never will. Events arrive as JSON text
+the settings as JSON, the loader's CSP nonce and two callbacks: `ready(receive, stats,
+reads)` once we can deliver, and `fail(message)` when we never will. `reads` lists, as
+JSON, the top-level event keys our subscriptions read, so the loader sends only those. Events arrive as JSON text
 and 1Flow calls leave as objects made by the page's own JSON.parse, so the SDK only
 ever sees plain objects and arrays, and the seam behaves the same on Pyodide and on
 MicroPython.
@@ -35,8 +36,10 @@ def start() -> None:
         hub.fail(str(error))
         return
     try:
-        counter = Counter(Destination(settings), settings.debug, hub.call)
-        _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats)))
+        destination = Destination(settings)
+        counter = Counter(destination, settings.debug, hub.call)
+        reads = json.dumps(destination.reads())
+        _load_sdk(settings, hub, lambda: hub.ready(_proxy(counter.receive), _proxy(counter.stats), reads))
     except Exception as error:  # a bug of ours: one clear error now, not a silent boot timeout
         hub.fail("could not start: %s: %s" % (type(error).__name__, error))
 

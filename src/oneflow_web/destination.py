@@ -15,6 +15,9 @@ INVALID = "failed field checks"
 ERROR = "internal error"
 _SEVERITY = (FILTERED, NO_MATCH, INVALID, ERROR)
 
+# What `handle` and the bridge read of every event, whatever the subscriptions are.
+_OWN_READS = {"type", "integrations"}
+
 
 class Outcome:
     """What one event produced: the calls to make and, per subscription, why it sent nothing."""
@@ -35,6 +38,19 @@ class Outcome:
 class Destination:
     def __init__(self, settings: Settings):
         self.settings = settings
+
+    def reads(self) -> list:
+        """The top-level event keys that can change what `handle` does, or None for any.
+
+        The page serialises only these: on MicroPython, parsing the whole of a typical
+        event costs more than everything else `handle` does with it.
+        """
+        keys = set(_OWN_READS)
+        for subscription in self.settings.subscriptions:
+            if subscription.reads is None:
+                return None
+            keys |= subscription.reads
+        return sorted(keys)
 
     def handle(self, event: dict) -> Outcome:
         """Run every matching subscription once, in order; one failing never stops the next."""

@@ -80,6 +80,60 @@ def apply(mapping: dict, data: dict) -> dict:
     return _finish(lambda payload, held: _resolve(mapping, payload, held), data)
 
 
+def reads(mapping) -> set:
+    """The top-level keys of the data that `mapping` can read, or None when it may read any.
+
+    The page then sends only those keys of each event. Counting a key too many is harmless,
+    one too few is not: so every @path, @template and @arrayPath string counts, wherever it
+    is (even where it reads a list item, not the event), and a path or template computed
+    from the data counts as "any".
+    """
+    keys = set()
+    return keys if _collect_reads(mapping, keys) else None
+
+
+def _collect_reads(value, keys):
+    """Add to `keys` what `value` can read; False when that is not known before the data."""
+    if isinstance(value, list):
+        return all(_collect_reads(item, keys) for item in value)
+    if not isinstance(value, dict):
+        return True
+    for name, item in value.items():
+        if name == "@path":
+            if not (isinstance(item, str) and _add_path(_unprefix(item), keys)):
+                return False
+        elif name == "@template":
+            if not (isinstance(item, str) and _add_template(item, keys)):
+                return False
+        elif name == "@arrayPath" and isinstance(item, list) and item and isinstance(item[0], str):
+            if not _add_path(_unprefix(item[0]), keys):
+                return False
+        if not _collect_reads(item, keys):
+            return False
+    return True
+
+
+def _add_path(path, keys):
+    parts = _split(path)
+    if parts:
+        keys.add(parts[0])
+    return bool(parts)  # "", "." and the like read the whole data
+
+
+def _add_template(text, keys):
+    if "{{{" in text:
+        return False  # the triple-brace pass writes data into the text the "{{" pass then reads
+    start = text.find("{{")
+    while start >= 0:
+        end = text.find("}", start + 2)
+        if end < 0:
+            break
+        if end > start + 2 and not _add_path(text[start + 2:end].strip(_JS_SPACE), keys):
+            return False
+        start = text.find("{{", start + 1)
+    return True
+
+
 def _finish(run, data):
     if not isinstance(data, dict):
         raise TypeError(f"data must be an object, not {_kind(data)}")

@@ -22,6 +22,8 @@ class Subscription:
         self.action = action
         self.mapping = mapping_
         self.transform = mapping.prepare(mapping_)
+        mapped = mapping.reads(mapping_)
+        self.reads = None if mapped is None else mapped | self.trigger.reads  # None: any key
 
 
 def load_subscriptions(raw) -> list:

@@ -49,9 +49,10 @@ class TriggerError(ValueError):
 class Trigger:
     """A parsed trigger: parse once per subscription, then `matches` each event cheaply."""
 
-    def __init__(self, subscribe: str, test):
+    def __init__(self, subscribe: str, test, reads: set):
         self.subscribe = subscribe
         self._test = test
+        self.reads = reads  # the top-level event keys the trigger looks at
 
     def matches(self, event: dict) -> bool:
         return self._test(event)
@@ -62,7 +63,9 @@ class Trigger:
 
 def parse(subscribe: str) -> Trigger:
     """All the checking happens here, so a bad trigger fails once, when settings load."""
-    return Trigger(subscribe, _Parser(subscribe).trigger())
+    parser = _Parser(subscribe)
+    test = parser.trigger()
+    return Trigger(subscribe, test, parser.reads)
 
 
 def matches(subscribe: str, event: dict) -> bool:
@@ -203,6 +206,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.at = 0
+        self.reads = set()
 
     def error(self, message, token):
         return TriggerError(message, self.text, token[2])
@@ -253,6 +257,7 @@ class _Parser:
     def field(self, token, in_function):
         """(read(event), kind): the kind, "path" or the field's name, decides what `=` compares."""
         root, dot, path = token[1].partition(".")
+        self.reads.add(root)
         if root in _PATH_FIELDS:
             keys = _path_keys(path)
             if not keys:
