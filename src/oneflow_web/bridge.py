@@ -88,12 +88,14 @@ class Counter:
                 window.console.log(PREFIX, "%s event -> _1flow.%s(%s)"
                                    % (event_type, call.method, json.dumps(call.args)[1:-1]))
         for subscription, kind, reason in outcome.skipped:
+            if kind in (NO_MATCH, FILTERED) and not self.debug:
+                continue  # routine: only worth a line when debugging
             line = "%s event not sent by %s (%s): %s" % (event_type, _who(subscription), kind, reason)
             if kind == ERROR:
                 window.console.error(PREFIX, line)
             elif kind not in (NO_MATCH, FILTERED):
                 window.console.warn(PREFIX, line)
-            elif self.debug:
+            else:
                 window.console.log(PREFIX, line)
 
 

@@ -15,6 +15,9 @@ INVALID = "failed field checks"
 ERROR = "internal error"
 _SEVERITY = (FILTERED, NO_MATCH, INVALID, ERROR)
 
+_STRING = definition.STRING
+_OBJECT = definition.OBJECT
+
 # What `handle` and the bridge read of every event, whatever the subscriptions are.
 _OWN_READS = {"type", "integrations"}
 
@@ -58,21 +61,22 @@ class Destination:
         if not isinstance(event, dict):
             outcome.skip("*", INVALID, "the event is not an object")
             return outcome
-        blocked = _blocked_by_integrations(event.get("integrations"))
+        integrations = event.get("integrations")
+        blocked = _blocked_by_integrations(integrations) if integrations else ""
         if blocked:
             outcome.skip("*", FILTERED, blocked)
             return outcome
         for subscription in self.settings.subscriptions:
             try:
-                self._run(subscription, event, outcome)
+                if subscription.trigger.matches(event):
+                    self._run(subscription, event, outcome)
+                else:
+                    outcome.skip(subscription.name, NO_MATCH, "trigger did not match: " + subscription.subscribe)
             except Exception as error:  # a bug of ours costs one subscription, not the event
                 outcome.skip(subscription.name, ERROR, "%s: %s" % (type(error).__name__, error))
         return outcome
 
     def _run(self, subscription, event: dict, outcome: Outcome) -> None:
-        if not subscription.trigger.matches(event):
-            outcome.skip(subscription.name, NO_MATCH, "trigger did not match: " + subscription.subscribe)
-            return
         try:
             payload = subscription.transform(event)
             problem = check_payload(subscription.action, payload)
@@ -110,13 +114,15 @@ def check_payload(action, payload: dict) -> str:
             if field.required:
                 return 'required field "%s" (%s) is missing or empty' % (field.key, field.label)
             continue
-        if field.type == definition.STRING:
+        if field.type == _STRING:
+            if isinstance(value, str):
+                continue
             if isinstance(value, bool):
                 payload[field.key] = "true" if value else "false"
             elif isinstance(value, (int, float)):
                 payload[field.key] = number_text(value)
-            elif not isinstance(value, str):
+            else:
                 return 'field "%s" (%s) must be a string, got %s' % (field.key, field.label, kind(value))
-        elif field.type == definition.OBJECT and not isinstance(value, dict):
+        elif field.type == _OBJECT and not isinstance(value, dict):
             return 'field "%s" (%s) must be an object, got %s' % (field.key, field.label, kind(value))
     return ""

@@ -69,10 +69,7 @@ def prepare(mapping: dict):
     except _Problem as problem:
         raise _error(problem) from None
 
-    def transform_prepared(data: dict):
-        return _finish(run, data)
-
-    return transform_prepared
+    return lambda data: _finish(run, data)
 
 
 def apply(mapping: dict, data: dict) -> dict:
@@ -164,8 +161,7 @@ def _prepared_path(path):
         return lambda payload, held: payload
     parts = _split(path)
     if len(parts) == 1:
-        key = parts[0]
-        return lambda payload, held: member(payload, key, _UNDEFINED)
+        return _Read(parts[0])
 
     def read(payload, held):
         value = payload
@@ -178,16 +174,36 @@ def _prepared_path(path):
 
 
 def _prepared_object(fields):
+    # A field that reads one key (the presets' only kind) is read in place, in order:
+    # on MicroPython a Python call costs more than the read itself.
+    steps = [(key, field.key if isinstance(field, _Read) else None, field) for key, field in fields]
+
     def run(payload, held):
         out = {}
-        for key, field in fields:
-            try:
-                out[key] = field(payload, held)
-            except _Problem as problem:
-                problem.route.append(key)
-                raise
+        is_dict = isinstance(payload, dict)
+        for key, name, field in steps:
+            if name is None:
+                try:
+                    out[key] = field(payload, held)
+                except _Problem as problem:
+                    problem.route.append(key)
+                    raise
+            elif is_dict:
+                out[key] = payload.get(name, _UNDEFINED)
+            else:
+                out[key] = member(payload, name, _UNDEFINED)
         return _track(out, held)
     return run
+
+
+class _Read:
+    """A prepared `@path` of one key: `member(payload, key)`, callable like every prepared field."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __call__(self, payload, held):
+        return member(payload, self.key, _UNDEFINED)
 
 
 def _error(problem):
