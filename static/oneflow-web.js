@@ -23,8 +23,9 @@
   // PyScript never writes its error banner into the host page.
   var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey',
     '!py-editor', '!py-game', '!py-terminal'];
-  // Our Python modules, served beside this file; build.py writes the list into dist/.
-  var PACKAGE = [];
+  // Our Python modules, served beside this file, by interpreter type: source for Pyodide
+  // (only those its memory snapshot lacks), bytecode for MicroPython. build.py writes them.
+  var PACKAGE = {};
   var DEFAULT_BUFFER_LIMIT = 1000;
   var DEFAULT_BOOT_TIMEOUT = 60000;
 
@@ -232,7 +233,7 @@
     watchBoot();
     var runtime = RUNTIMES[name];
     var files = {};
-    PACKAGE.forEach(function (name) { files[base + 'oneflow_web/' + name] = './oneflow_web/' + name; });
+    PACKAGE[runtime.type].forEach(function (name) { files[base + 'oneflow_web/' + name] = './oneflow_web/' + name; });
     var python = document.createElement('script');
     python.type = runtime.type;
     python.setAttribute('config', JSON.stringify({

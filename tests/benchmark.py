@@ -105,12 +105,13 @@ PAGE_PROBES = """
 
   // Start-up milestones (ms since navigation start) and the longest task before the first
   // event (0 when none: Chromium reports only tasks of 50 ms or more).
-  bench.startup = async (sdkUrl, packageUrl) => {
+  bench.startup = async (sdkUrl, packagePrefix) => {
     await new Promise((resolve) => setTimeout(resolve, 100));  // let pending long-task entries arrive
     longTasks.takeRecords().forEach((entry) => bench.longTasks.push(entry));
-    const started = (url) => { const e = performance.getEntriesByName(url)[0]; return e ? e.startTime : null; };
+    const entries = performance.getEntriesByType('resource');
+    const started = (prefix) => { const e = entries.find((e) => e.name.startsWith(prefix)); return e ? e.startTime : null; };
     const tasks = bench.longTasks.filter((t) => t.startTime < bench.firstEvent).map((t) => t.duration);
-    return {firstEvent: bench.firstEvent, sdkRequested: started(sdkUrl), packageRequested: started(packageUrl),
+    return {firstEvent: bench.firstEvent, sdkRequested: started(sdkUrl), packageRequested: started(packagePrefix),
             longestTask: Math.max(0, ...tasks)};
   };
 
@@ -175,8 +176,8 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
         cdp.send("Performance.enable")
         start_cpu = metrics(cdp)["ProcessTime"]
         page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
-        result = page.evaluate("([sdk, zip]) => __bench.startup(sdk, zip)",
-                               [pages.standin_url(site), site.assets + "oneflow_web/__init__.py"])
+        result = page.evaluate("([sdk, package]) => __bench.startup(sdk, package)",
+                               [pages.standin_url(site), site.assets + "oneflow_web/"])
         result["startCpuMs"] = start_cpu * 1000
         page.evaluate("__bench.takeTemplate()")
         for name, script, count in (("direct", "n => __bench.direct(%s, n)" % plugin, DIRECT_EVENTS),

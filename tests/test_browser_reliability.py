@@ -94,8 +94,11 @@ def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page,
 
 # ---------------------------------------------------------------- the runtime fails
 
-RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/snapshot.bin", "oneflow_web/destination.py"],
-                 "micropython": ["micropython/micropython.wasm", "oneflow_web/destination.py"]}
+# What each runtime fetches of our package: the bridge source beside Pyodide's snapshot,
+# every module as bytecode for MicroPython.
+BRIDGE = {"pyodide": "oneflow_web/bridge.py", "micropython": "oneflow_web/bridge.mpy"}
+RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/snapshot.bin", BRIDGE["pyodide"]],
+                 "micropython": ["micropython/micropython.wasm", "oneflow_web/destination.mpy"]}
 
 
 @pytest.mark.parametrize("which", [0, 1, -1])
@@ -118,7 +121,7 @@ def test_pyscript_that_cannot_load_is_a_clear_error(site, page, runtime):
 
 def test_python_that_never_answers_is_reported_after_the_boot_timeout(site, page, runtime):
     errors = watch_errors(page)
-    page.route(site.assets + "oneflow_web/bridge.py", lambda route: None)  # never answered
+    page.route(site.assets + BRIDGE[runtime], lambda route: None)  # never answered
     text = expect_failure(page, tag_page(site, runtime, data_boot_timeout="1500"),
                           "Python did not start within 1.5 s")
     assert site.assets in text
