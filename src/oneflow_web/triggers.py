@@ -303,6 +303,9 @@ class _Parser:
                 raise self.error(f"expected a number after '{op}'", value)
             return _compare(read, op, float(value[1]))
         test = self.equality(kind, op, value)
+        if kind != "path" and op == "=" and value[0] == "string":
+            text = value[1]
+            return lambda event: event.get(kind) == text  # `type = "track"` in one call, not three
         return lambda event: test(read(event))
 
     def equality(self, kind, op, value):
