@@ -118,6 +118,7 @@
       clearTimeout(bootTimer);
       receive = pythonReceive;
       pythonStats = pythonCounts;
+      performance.mark('oneflow-web: ready');
       var keys = JSON.parse(readsJson);
       if (keys) {
         reads = Object.create(null);

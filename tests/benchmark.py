@@ -111,7 +111,9 @@ PAGE_PROBES = """
     const entries = performance.getEntriesByType('resource');
     const started = (prefix) => { const e = entries.find((e) => e.name.startsWith(prefix)); return e ? e.startTime : null; };
     const tasks = bench.longTasks.filter((t) => t.startTime < bench.firstEvent).map((t) => t.duration);
+    const mark = performance.getEntriesByName('oneflow-web: Python running')[0];
     return {firstEvent: bench.firstEvent, sdkRequested: started(sdkUrl), packageRequested: started(packagePrefix),
+            pythonRunning: mark ? mark.startTime : null,
             longestTask: Math.max(0, ...tasks)};
   };
 
@@ -241,6 +243,7 @@ def summarise(runs: list) -> dict:
         "cold start: first logEvent (ms)": median("firstEvent"),
         "  renderer CPU until then (ms)": median("startCpuMs"),
         "  Python package requested (ms)": median("packageRequested"),
+        "  our Python code running (ms)": median("pythonRunning"),
         "  1Flow SDK requested (ms)": median("sdkRequested"),
         "transfer, raw (KB)": first_bytes["raw"] / 1000,
         "transfer, gzip -6 (KB)": first_bytes["gzip"] / 1000,

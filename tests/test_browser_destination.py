@@ -92,6 +92,15 @@ def test_events_fired_before_python_is_ready_all_arrive_in_order(site, page, run
     assert [call["method"] for call in calls] == ["logUser" if i % 3 == 0 else "logEvent" for i in range(60)]
 
 
+def test_start_up_is_marked_in_the_performance_timeline(site, page, runtime):
+    page.goto(tag_page(site, runtime, "analytics.track('first')"))
+    sdk_calls(page, 1)
+    running, ready, sdk = page.evaluate("""[performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
+        performance.getEntriesByName('oneflow-web: ready')[0].startTime,
+        performance.getEntriesByName(%s)[0].startTime]""" % json.dumps(pages.standin_url(site)))
+    assert 0 < running < sdk < ready
+
+
 def test_sdk_script_carries_the_api_key_and_is_injected_once(site, page, runtime):
     page.goto(tag_page(site, runtime, "analytics.track('A'); analytics.track('B')"))
     sdk_calls(page, 2)
