@@ -2,11 +2,11 @@
 
 The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub holding
 the settings as JSON, the loader's CSP nonce and two callbacks: `ready(receive, stats,
-reads)` once we can deliver, and `fail(message)` when we never will. `reads` lists, as
-JSON, the top-level event keys our subscriptions read, so the loader sends only those. Events arrive as JSON text
-and 1Flow calls leave as objects made by the page's own JSON.parse, so the SDK only
-ever sees plain objects and arrays, and the seam behaves the same on Pyodide and on
-MicroPython.
+reads)` once we can deliver, and `fail(message)` when we never will. `reads` names, as
+JSON, the top-level event keys our subscriptions read: the loader sends only those.
+Events arrive as JSON text and 1Flow calls leave as objects made by the page's own
+JSON.parse, so the SDK only ever sees plain objects and arrays, and the seam behaves the
+same on Pyodide and on MicroPython.
 """
 import json
 
