@@ -69,12 +69,12 @@ def prepare(mapping: dict):
     except _Problem as problem:
         raise _error(problem) from None
 
-    return lambda data: _finish(run, data)
+    return _finisher(run)
 
 
 def apply(mapping: dict, data: dict) -> dict:
     """`transform` for a mapping already validated."""
-    return _finish(lambda payload, held: _resolve(mapping, payload, held), data)
+    return _finisher(lambda payload, held: _resolve(mapping, payload, held))(data)
 
 
 def reads(mapping) -> set:
@@ -131,17 +131,20 @@ def _add_template(text, keys):
     return True
 
 
-def _finish(run, data):
-    if not isinstance(data, dict):
-        raise TypeError(f"data must be an object, not {_kind(data)}")
-    held = []
-    try:
-        result = run(data, held)
-    except _Problem as problem:
-        raise _error(problem) from None
-    for container in held:
-        _settle(container)
-    return None if result is _UNDEFINED else result
+def _finisher(run):
+    """`transform` around `run`: it settles what still holds undefined and names the field of a problem."""
+    def finish(data):
+        if not isinstance(data, dict):
+            raise TypeError(f"data must be an object, not {_kind(data)}")
+        held = []
+        try:
+            result = run(data, held)
+        except _Problem as problem:
+            raise _error(problem) from None
+        for container in held:
+            _settle(container)
+        return None if result is _UNDEFINED else result
+    return finish
 
 
 def _prepared(mapping):
@@ -180,19 +183,24 @@ def _prepared_object(fields):
 
     def run(payload, held):
         out = {}
+        undefined = False
         is_dict = isinstance(payload, dict)
         for key, name, field in steps:
             if name is None:
                 try:
-                    out[key] = field(payload, held)
+                    value = field(payload, held)
                 except _Problem as problem:
                     problem.route.append(key)
                     raise
             elif is_dict:
-                out[key] = payload.get(name, _UNDEFINED)
+                value = payload.get(name, _UNDEFINED)
             else:
-                out[key] = member(payload, name, _UNDEFINED)
-        return _track(out, held)
+                value = member(payload, name, _UNDEFINED)
+            out[key] = value
+            undefined = undefined or value is _UNDEFINED
+        if undefined:
+            held.append(out)  # what `_track` does, noted while the values go by
+        return out
     return run
 
 
