@@ -92,6 +92,25 @@ def test_events_fired_before_python_is_ready_all_arrive_in_order(site, page, run
     assert [call["method"] for call in calls] == ["logUser" if i % 3 == 0 else "logEvent" for i in range(60)]
 
 
+PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor", "py-game", "py-terminal")
+OUR_PACKAGE = {"pyodide": ["oneflow_web/bridge.py"],  # the memory snapshot holds the other modules
+               "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
+                   "__init__", "bridge", "definition", "destination", "events", "jsvalue", "mapping", "settings",
+                   "subscriptions", "triggers"))}
+
+
+def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(site, page, runtime):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(tag_page(site, runtime, "analytics.track('first')"))
+    sdk_calls(page, 1)
+    assert all(url.startswith(site.origin) for url in requests), requests
+    ours = [url[len(site.assets):] for url in requests if url.startswith(site.assets)]
+    assert sorted(url for url in ours if url.startswith("oneflow_web/")) == OUR_PACKAGE[runtime]
+    other = "micropython/" if runtime == "pyodide" else "pyodide/"
+    assert [url for url in ours if url.startswith(other) or any(name in url for name in PYSCRIPT_PLUGINS)] == []
+
+
 def test_start_up_is_marked_in_the_performance_timeline(site, page, runtime):
     page.goto(tag_page(site, runtime, "analytics.track('first')"))
     sdk_calls(page, 1)
