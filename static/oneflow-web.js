@@ -86,7 +86,7 @@
   // the rest of an event is never serialised, copied into the interpreter or parsed.
   function pick(event, keys) {
     if (!keys || !event || typeof event !== 'object') return event;
-    var picked = {};
+    var picked = Object.create(null);  // so that a read "__proto__" stays a plain key
     for (var key in event) {
       if (keys[key] === true && Object.prototype.hasOwnProperty.call(event, key)) picked[key] = event[key];
     }
