@@ -112,7 +112,7 @@ console.log(held);
 SNAPSHOT_IMPORTS = """
 import sys, json
 sys.path.insert(0, '/home/pyodide')
-import html, oneflow_web.destination, oneflow_web.events, oneflow_web.settings
+import html, oneflow_web.destination, oneflow_web.events, oneflow_web.sdk, oneflow_web.settings
 json.dumps([module.__file__.rsplit('/', 1)[1] for name, module in sys.modules.items()
             if name.split('.')[0] == 'oneflow_web'])
 """
@@ -263,7 +263,7 @@ def serve(options) -> None:
     if not is_built():
         build()
     demo_settings = {"projectApiKey": options.api_key or "demo-key", "runtime": options.runtime,
-                     "sdkUrl": options.sdk_url or ("" if options.api_key else "../1flow-standin.js")}
+                     "sdkUrl": options.sdk_url or ("" if options.api_key else "../standins/1flow-2022.js")}
     server = make_server(options.port, {"/demo/settings.json": ("application/json", json.dumps(demo_settings).encode())})
     host, port = server.server_address
     sdk = "the real 1Flow SDK" if options.api_key else "the local 1Flow stand-in (pass --api-key for the real SDK)"

@@ -28,6 +28,7 @@
   var PACKAGE = {};
   var DEFAULT_BUFFER_LIMIT = 1000;
   var DEFAULT_BOOT_TIMEOUT = 60000;
+  var SDK_POLL_MS = 10;
 
   if (window.oneflowWeb) {
     console.warn(PREFIX + ' oneflow-web.js is included more than once; the first copy is used.');
@@ -38,12 +39,13 @@
   var base = new URL('.', script.src).href;
   var plugin = null;
 
-  // The page-wide hub: Python reads `settings` and `nonce`, calls `ready` or `fail` once,
-  // and `call` for each 1Flow call. `stats` is for people debugging a site.
+  // The page-wide hub: Python reads `settings`, calls `loadSdk` once, then `ready` or
+  // `fail` once, and `call` for each 1Flow call. `stats` is for people debugging a site.
   var hub = window.oneflowWeb = {
     version: VERSION,
     settings: null,
     nonce: script.nonce || '',
+    loadSdk: loadSdk,
     ready: null,
     fail: null,
     call: null,
@@ -139,10 +141,20 @@
       settle.reject(new Error(message));
     };
     // Python calls the SDK through this: one crossing with JSON text, so the SDK gets
-    // plain objects made by the page's own JSON.parse.
+    // plain objects made by the page's own JSON.parse. Method '' calls the command function;
+    // its null arguments are passed as undefined, which JSON cannot carry (Segment's own
+    // destination leaves a field with no value undefined).
     hub.call = function (method, argsJson) {
-      var sdk = window._1flow;
-      sdk[method].apply(sdk, JSON.parse(argsJson));
+      var sdk = findSdk();
+      var args = JSON.parse(argsJson);
+      if (method) {
+        sdk[method].apply(sdk, args);
+        return;
+      }
+      for (var i = 1; i < args.length; i++) {
+        if (args[i] === null) args[i] = undefined;
+      }
+      sdk.apply(undefined, args);
     };
     hub.stats = function () {
       var python = pythonStats ? JSON.parse(pythonStats()) : {};
@@ -223,6 +235,77 @@
       alias: handle,
       group: handle
     };
+  }
+
+  // The 1Flow SDK, wherever it lives. The 2022 build declares `const _1flow` at the top of
+  // a classic script: a global binding that only a lookup by name finds (window._1flow stays
+  // undefined, and Python cannot see it). The newer build assigns window._1flow, which the
+  // same lookup finds. A binding declared by a script that failed before setting it throws.
+  function findSdk() {
+    try {
+      if (typeof _1flow !== 'undefined') return _1flow;
+    } catch (error) {
+      // declared but never initialised: fall back to the window property
+    }
+    return window._1flow;
+  }
+
+  // 'object' (the 2022 build: logUser and logEvent), 'command' (a function) or ''.
+  function generation(sdk) {
+    if (sdk && typeof sdk.logUser === 'function' && typeof sdk.logEvent === 'function') return 'object';
+    return typeof sdk === 'function' ? 'command' : '';
+  }
+
+  // Python says what to load; this injects it once and answers done(generation, '') when the
+  // SDK itself is usable, or done('', state) when it failed to load or time ran out. Usable
+  // means: our script has loaded, and _1flow is the 2022 object with window.glob set (its
+  // signal that its configuration has loaded), or a command function other than the one on
+  // the page before the SDK ran (a queueing stub, such as Segment's, is not the SDK).
+  function loadSdk(url, apiKey, timeoutMs, done) {
+    var before = findSdk();
+    var stub = generation(before) === 'command' ? before : null;
+    var loaded = generation(before) === 'object';  // already on the page: never run it twice
+    var deadline = Date.now() + timeoutMs;
+    var finished = false;
+
+    function state() {
+      var sdk = findSdk();
+      var kind = generation(sdk);
+      if (!loaded) return 'not-loaded';
+      if (kind === 'object') return window.glob ? kind : 'no-glob';
+      if (kind === 'command') return sdk === stub ? 'stub' : kind;
+      return sdk === undefined ? 'missing' : 'unusable';
+    }
+    function finish(kind, problem) {
+      if (finished) return;
+      finished = true;
+      done(kind, problem);
+    }
+    function poll() {
+      if (finished) return;
+      var now = state();
+      if (now === 'object' || now === 'command') finish(now, '');
+      else if (Date.now() >= deadline) finish('', now);
+      else setTimeout(poll, SDK_POLL_MS);
+    }
+    if (!loaded) {
+      injectSdk(url, apiKey, function () { loaded = true; }, function () { finish('', 'error'); });
+    }
+    poll();
+  }
+
+  // The 2022 build reads its key from the FIRST script[data-api-key] in the document, so the
+  // SDK's script goes before any other (another vendor's tag, or our own in script-tag use).
+  function injectSdk(url, apiKey, onLoad, onError) {
+    var tag = document.createElement('script');
+    tag.src = url;
+    tag.async = true;
+    tag.setAttribute('data-api-key', apiKey);
+    if (hub.nonce) tag.setAttribute('nonce', hub.nonce);
+    tag.addEventListener('load', onLoad);
+    tag.addEventListener('error', onError);
+    var first = document.querySelector('script[data-api-key]');
+    (first ? first.parentNode : document.head).insertBefore(tag, first);
   }
 
   function boot(runtimeName) {

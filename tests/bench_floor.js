@@ -3,7 +3,7 @@
  * does what oneflow-web does with its default presets, so our figures have something to be
  * measured against. It is added to the page exactly like oneflow-web.js (a script tag after
  * AnalyticsBrowser.load, registering with window.analytics) and does the same work: it
- * injects the 1Flow SDK with data-api-key, holds events until window._1flow is usable, then
+ * injects the 1Flow SDK with data-api-key, holds events until the SDK is usable, then
  *   identify with a userId -> _1flow.logUser(userId, traits)
  *   track with an event    -> _1flow.logEvent(event, properties)
  * It validates nothing and has no mappings: only what any 1Flow destination must do.
@@ -32,18 +32,20 @@
     return ctx;
   }
 
-  // Same readiness rule as ours: both entry points are functions. Checked on the script's
-  // load event, then every 50 ms in case the SDK initialises later.
+  // The readiness rule any destination for the 2022 SDK needs: the global binding `_1flow`
+  // (found by name: it is no window property) has both entry points, and window.glob is set.
+  // Checked on the script's load event, then every 10 ms, as ours is.
   function check() {
     if (sdk) return;
-    var candidate = window._1flow;
-    if (candidate && typeof candidate.logUser === 'function' && typeof candidate.logEvent === 'function') {
+    var candidate = typeof _1flow !== 'undefined' ? _1flow : undefined;
+    if (candidate && typeof candidate.logUser === 'function' && typeof candidate.logEvent === 'function' &&
+        window.glob) {
       sdk = candidate;
       queue.forEach(deliver);
       queue = [];
       markReady();
     } else {
-      setTimeout(check, 50);
+      setTimeout(check, 10);
     }
   }
 

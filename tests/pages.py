@@ -6,7 +6,9 @@ from Segment) and Segment's own delivery turned off, then runs the test's calls.
 import html
 import json
 
-STANDIN = "1flow-standin.js"
+# Stand-ins for the 1Flow SDK, one per generation (static/standins/).
+STANDIN = "standins/1flow-2022.js"
+COMMAND_STANDIN = "standins/1flow-command.js"
 
 
 def _head(site, cdn_settings: dict) -> str:

@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-import build
 import pages
 from conftest import sdk_calls
 
@@ -74,10 +73,8 @@ def test_sdk_that_never_becomes_ready_times_out_with_a_clear_error(site, page, r
 
 
 def test_slow_sdk_within_the_timeout_gets_every_held_event_in_order(site, page, runtime):
-    # The stand-in, defining window._1flow only 1.5 s after its script has loaded.
-    standin = (build.DIST / pages.STANDIN).read_text().replace("document.currentScript", "tag")
-    sdk_url = site.add("/cdn/slow-1flow.js", "var tag = document.currentScript;"
-                       "setTimeout(function () {%s}, 1500);" % standin, "text/javascript")
+    # The 2022 stand-in, loading its configuration (and setting window.glob) only after 1.5 s.
+    sdk_url = pages.standin_url(site) + "?config=1500"
     page.goto(tag_page(site, runtime, "for (var i = 0; i < 5; i++) analytics.track('held-' + i)", sdk_url=sdk_url))
     assert [call["args"][0] for call in sdk_calls(page, 5)] == ["held-%d" % i for i in range(5)]
     assert page.evaluate("oneflowStandIn.apiKey") == KEY

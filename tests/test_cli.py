@@ -28,14 +28,25 @@ def test_preview_prints_the_calls_an_event_would_make(write, capsys):
     assert main(["preview", "--settings", settings, "--event", event]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == '_1flow.logEvent("Signed Up", {"plan": "pro"})'
-    assert out[1] == 'not sent by Identify User (no subscription matched): trigger did not match: type = "identify"'
+    assert out[2] == 'not sent by Identify User (no subscription matched): trigger did not match: type = "identify"'
 
 
 def test_preview_runs_custom_mappings_without_an_api_key(write, capsys):
     settings = write("s.json", {"subscriptions": [PAGE_AS_TRACK]})
     event = write("e.json", {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}})
     assert main(["preview", "--settings", settings, "--event", event]) == 0
-    assert capsys.readouterr().out.splitlines() == ['_1flow.logEvent("Viewed Pricing", {"path": "/pricing"})']
+    assert capsys.readouterr().out.splitlines() == [
+        '_1flow.logEvent("Viewed Pricing", {"path": "/pricing"})',
+        '  newer SDK: _1flow("track", "Viewed Pricing", {"properties": {"path": "/pricing"}})']
+
+
+def test_preview_shows_the_call_to_each_sdk_generation(write, capsys):
+    settings = write("s.json", {})
+    event = write("e.json", {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}})
+    assert main(["preview", "--settings", settings, "--event", event]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        '_1flow.logUser("u1", {"plan": "pro"})',
+        '  newer SDK: _1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})']
 
 
 def test_preview_says_why_nothing_was_sent(write, capsys):

@@ -51,12 +51,33 @@ def test_presets_subscribe_identify_and_track_with_default_mappings():
 
 def test_identify_user_performs_log_user_with_user_id_and_traits():
     call = definition.ACTIONS["identifyUser"].perform({"userId": "u1", "traits": {"a": 1}})
-    assert call == definition.Call("logUser", ["u1", {"a": 1}])
+    assert (call.method, call.args) == ("logUser", ["u1", {"a": 1}])
+
+
+def test_identify_user_as_a_command_leaves_the_anonymous_id_undefined():
+    call = definition.ACTIONS["identifyUser"].perform({"userId": "u1", "traits": {"a": 1}})
+    assert call.command == ["identify", "u1", None, {"traits": {"a": 1}}]
+
+
+def test_identify_user_without_traits_sends_an_empty_object_in_both_shapes():
+    call = definition.ACTIONS["identifyUser"].perform({"userId": "u1"})
+    assert call == definition.Call("logUser", ["u1", {}], ["identify", "u1", None, {"traits": {}}])
 
 
 def test_track_event_performs_log_event_with_name_and_properties():
     call = definition.ACTIONS["trackEvent"].perform({"event_name": "E", "userId": "u", "properties": {"p": [1]}})
-    assert call == definition.Call("logEvent", ["E", {"p": [1]}])
+    assert (call.method, call.args) == ("logEvent", ["E", {"p": [1]}])
+
+
+def test_track_event_as_a_command_carries_the_ids_it_has_beside_the_properties():
+    call = definition.ACTIONS["trackEvent"].perform(
+        {"event_name": "E", "userId": "u", "anonymousId": "a", "properties": {"p": [1]}})
+    assert call.command == ["track", "E", {"userId": "u", "anonymousId": "a", "properties": {"p": [1]}}]
+
+
+def test_track_event_as_a_command_leaves_out_ids_the_event_lacks():
+    call = definition.ACTIONS["trackEvent"].perform({"event_name": "E"})
+    assert call.command == ["track", "E", {"properties": {}}]
 
 
 def test_default_sdk_url_is_the_one_segment_uses():

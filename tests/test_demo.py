@@ -31,12 +31,12 @@ def test_serve_command_serves_the_demo_with_the_local_standin_by_default():
     finally:
         server.terminate()
         server.wait()
-    assert settings == {"projectApiKey": "demo-key", "runtime": "pyodide", "sdkUrl": "../1flow-standin.js"}
+    assert settings == {"projectApiKey": "demo-key", "runtime": "pyodide", "sdkUrl": "../standins/1flow-2022.js"}
     assert "analytics.identify()" in page
 
 
 def test_demo_page_logs_each_call_that_reached_1flow(site, page, runtime):
-    settings = {"projectApiKey": "demo-key", "runtime": runtime, "sdkUrl": "../1flow-standin.js"}
+    settings = {"projectApiKey": "demo-key", "runtime": runtime, "sdkUrl": "../standins/1flow-2022.js"}
     site.add(ASSETS + "demo/settings.json", json.dumps(settings), "application/json")
     page.goto(site.assets + "demo/")
     page.click("#identify button")

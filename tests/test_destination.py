@@ -1,7 +1,6 @@
 """One event in, the 1Flow calls out, with the default presets."""
 import pytest
 
-from oneflow_web.definition import Call
 from oneflow_web import destination as outcomes
 from oneflow_web.destination import Destination
 from oneflow_web.settings import load_settings
@@ -13,16 +12,17 @@ def destination():
 
 
 def calls(destination, event):
-    return destination.handle(event).calls
+    """The calls an event makes, in the 2022 SDK's shape (test_definition covers the other)."""
+    return [(call.method, call.args) for call in destination.handle(event).calls]
 
 
 def test_identify_becomes_log_user(destination):
     event = {"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": {"tier": "pro"}}}
-    assert calls(destination, event) == [Call("logUser", ["u1", {"plan": {"tier": "pro"}}])]
+    assert calls(destination, event) == [("logUser", ["u1", {"plan": {"tier": "pro"}}])]
 
 
 def test_identify_without_traits_sends_an_empty_object(destination):
-    assert calls(destination, {"type": "identify", "userId": "u1"}) == [Call("logUser", ["u1", {}])]
+    assert calls(destination, {"type": "identify", "userId": "u1"}) == [("logUser", ["u1", {}])]
 
 
 @pytest.mark.parametrize("user_id", [None, ""])
@@ -34,12 +34,12 @@ def test_identify_without_user_id_is_skipped_with_a_reason(destination, user_id)
 
 
 def test_numeric_user_id_is_sent_as_text_as_segment_coerces_it(destination):
-    assert calls(destination, {"type": "identify", "userId": 42}) == [Call("logUser", ["42", {}])]
+    assert calls(destination, {"type": "identify", "userId": 42}) == [("logUser", ["42", {}])]
 
 
 def test_track_becomes_log_event_with_properties(destination):
     event = {"type": "track", "event": "Signed Up", "properties": {"items": [{"a": 1}], "n": None}}
-    assert calls(destination, event) == [Call("logEvent", ["Signed Up", {"items": [{"a": 1}], "n": None}])]
+    assert calls(destination, event) == [("logEvent", ["Signed Up", {"items": [{"a": 1}], "n": None}])]
 
 
 @pytest.mark.parametrize("name", [None, ""])
@@ -75,7 +75,7 @@ def test_integrations_turning_the_destination_off_send_nothing(destination, inte
                                           {"Segment.io": False}, {}])
 def test_integrations_that_leave_the_destination_on_still_send(destination, integrations):
     assert calls(destination, {"type": "track", "event": "E", "integrations": integrations}) == [
-        Call("logEvent", ["E", {}])]
+        ("logEvent", ["E", {}])]
 
 
 def test_an_event_that_is_not_an_object_is_skipped(destination):
@@ -89,7 +89,7 @@ def test_every_matching_subscription_runs_once_in_order():
             "mapping": {"userId": {"@path": "$.userId"}}}]
     destination = Destination(load_settings({"projectApiKey": "k", "subscriptions": two}))
     assert calls(destination, {"type": "track", "event": "E", "userId": "u"}) == [
-        Call("logEvent", ["E", {}]), Call("logUser", ["u", {}])]
+        ("logEvent", ["E", {}]), ("logUser", ["u", {}])]
 
 
 def test_a_fault_in_one_subscription_is_reported_and_the_next_still_runs(monkeypatch):
@@ -103,6 +103,6 @@ def test_a_fault_in_one_subscription_is_reported_and_the_next_still_runs(monkeyp
             raise KeyError("bug")
 
     monkeypatch.setattr(broken, "trigger", Boom())
+    assert calls(destination, {"type": "track", "event": "E"}) == [("logEvent", ["E", {}])]
     outcome = destination.handle({"type": "track", "event": "E"})
-    assert outcome.calls == [Call("logEvent", ["E", {}])]
     assert outcome.skipped == [("broken", outcomes.ERROR, "KeyError: 'bug'")]

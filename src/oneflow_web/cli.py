@@ -1,12 +1,14 @@
 """`oneflow-web`: preview and check mappings on CPython, before they reach a browser.
 
 The same engine runs here as in the page, so what `preview` prints is what the
-destination would call on `window._1flow` for that event.
+destination would call on the 1Flow SDK for that event, in the shape of each SDK
+generation (sdk.py): the 2022 object first, then the newer command function.
 """
 import argparse
 import json
 import sys
 
+from . import sdk
 from .destination import Destination
 from .settings import SettingsError, load_settings
 
@@ -51,7 +53,8 @@ def preview(settings_path: str, event_path: str) -> int:
     event = _read_json(event_path, "event")
     outcome = Destination(settings).handle(event)
     for call in outcome.calls:
-        print("_1flow.%s(%s)" % (call.method, ", ".join(json.dumps(arg, sort_keys=True) for arg in call.args)))
+        print(sdk.call_text(call, sdk.OBJECT))
+        print("  newer SDK: " + sdk.call_text(call, sdk.COMMAND))
     if not outcome.calls:
         print("no 1Flow call")
     for name, kind, reason in outcome.skipped:

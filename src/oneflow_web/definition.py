@@ -69,29 +69,41 @@ class Setting:
 
 
 class Call:
-    """A call on `window._1flow`: the only output of the engine, so it is easy to preview and test."""
+    """One 1Flow call, in the shape of each SDK generation: the engine's only output.
 
-    def __init__(self, method: str, args: list):
+    `method` and `args` call the 2022 object (`_1flow.logUser(...)`); `command` holds the
+    arguments of the newer command function (`_1flow("identify", ...)`), where None stands
+    for an argument left undefined. The page says which SDK it found (see sdk.py); making
+    both keeps the engine free of the page and lets a preview show either.
+    """
+
+    def __init__(self, method: str, args: list, command: list):
         self.method = method
         self.args = args
+        self.command = command
 
     def to_json(self) -> dict:
-        return {"method": self.method, "args": self.args}
+        return {"method": self.method, "args": self.args, "command": self.command}
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Call) and self.method == other.method and self.args == other.args
+        return isinstance(other, Call) and self.to_json() == other.to_json()
 
     def __repr__(self) -> str:
-        return "Call(%r, %r)" % (self.method, self.args)
+        return "Call(%r, %r, %r)" % (self.method, self.args, self.command)
 
 
 def _log_user(payload: dict) -> Call:
-    # 1Flow names them userID and userDetails; Segment's are userId and traits.
-    return Call("logUser", [payload["userId"], payload.get("traits") or {}])
+    # 1Flow names them userID and userDetails; Segment's are userId and traits. The command
+    # function takes an anonymous id second, which this action has no field for.
+    traits = payload.get("traits") or {}
+    return Call("logUser", [payload["userId"], traits], ["identify", payload["userId"], None, {"traits": traits}])
 
 
 def _log_event(payload: dict) -> Call:
-    return Call("logEvent", [payload["event_name"], payload.get("properties") or {}])
+    properties = payload.get("properties") or {}
+    options = {key: payload[key] for key in ("userId", "anonymousId") if key in payload}
+    options["properties"] = properties
+    return Call("logEvent", [payload["event_name"], properties], ["track", payload["event_name"], options])
 
 
 IDENTIFY_USER = Action(

@@ -18,20 +18,15 @@
     status.className = 'status ' + (kind || '');
   }
 
-  // Record every call the 1Flow SDK receives, whichever SDK it is (stand-in or real).
-  var sdk;
-  Object.defineProperty(window, '_1flow', {
-    configurable: true,
-    get: function () { return sdk; },
-    set: function (value) {
-      sdk = Object.create(value);
-      ['logUser', 'logEvent'].forEach(function (method) {
-        sdk[method] = function () {
-          show('_1flow.' + method + '(' + [].map.call(arguments, function (a) { return JSON.stringify(a); }).join(', ') + ')');
-          return value[method].apply(value, arguments);
-        };
-      });
-    }
+  // Show every call the local 1Flow stand-in receives: it announces each with a "1flow:call"
+  // event. The 2022 SDK is a global `const`, which no page script can wrap, so with the real
+  // SDK the calls are in the console instead (the demo turns data-debug on).
+  window.addEventListener('1flow:call', function (event) {
+    var call = event.detail;
+    var args = call.args.map(function (arg) { return JSON.stringify(arg); }).join(', ');
+    show(oneflowStandIn.generation === 'command'
+      ? '_1flow(' + JSON.stringify(call.method) + ', ' + args + ')'
+      : '_1flow.' + call.method + '(' + args + ')');
   });
 
   var settings = await (await fetch('settings.json', { cache: 'no-store' })).json();
@@ -52,7 +47,8 @@
     setStatus('Booting Python (' + settings.runtime + ')… events you send now are held and delivered in order.');
     plugin.load().then(function () {
       setStatus('Ready: Python on ' + settings.runtime + ' and the 1Flow SDK loaded in ' +
-        Math.round(performance.now() - started) + ' ms.', 'ready');
+        Math.round(performance.now() - started) + ' ms.' +
+        (window.oneflowStandIn ? '' : ' The real SDK logs nothing here: each call is in the console.'), 'ready');
     }, function (error) {
       setStatus('Not loaded: ' + error.message, 'error');
     });

@@ -1,0 +1,56 @@
+"""The 1Flow web SDK as the page finds it: its two generations, and what "not ready" means.
+
+1Flow has shipped two shapes of web SDK, and a site may be served either:
+
+- the 2022 build, an object: `_1flow.logUser(userId, traits)`, `_1flow.logEvent(name,
+  properties)`. It declares `const _1flow` at the top of a classic script, so only a lookup
+  by name finds it (`window._1flow` stays undefined), and it is usable once it has loaded its
+  configuration, which it signals by setting `window.glob`;
+- the newer build, a command function on `window._1flow`, called the way Segment's own
+  destination calls it: `_1flow("identify", userId, anonymousId, {traits})` and
+  `_1flow("track", name, {userId, anonymousId, properties})`.
+
+The loader (the only code that can read a global binding by name) finds the SDK, tells
+which generation it is, and calls it; this module holds what Python needs to know of both:
+the shape of each call and the words for each way the SDK can fail to become ready.
+"""
+import json
+
+OBJECT = "object"
+COMMAND = "command"
+
+HINT = ("If the request answered 404, check projectApiKey (your 1Flow app id) and that your "
+        "1Flow plan includes the regional endpoint you use.")
+
+# What the loader saw when the time ran out, by the state it reports.
+_NOT_READY = {
+    "not-loaded": "its script never finished loading",
+    "missing": "it defined no _1flow",
+    "no-glob": ("_1flow is there, but window.glob, which the SDK sets once it has loaded its "
+                "configuration, never was"),
+    "stub": ("_1flow is still the queueing stub that was on the page before the SDK loaded, "
+             "and the SDK never replaced it"),
+    "unusable": "_1flow is neither an object with logUser and logEvent nor a function",
+}
+
+
+def shape(call, generation: str) -> tuple:
+    """The (method, args) the loader calls on the SDK it found; method "" calls the function."""
+    if generation == COMMAND:
+        return "", call.command
+    return call.method, call.args
+
+
+def call_text(call, generation: str) -> str:
+    """A call as JavaScript would read it, for debug logs and previews."""
+    method, args = shape(call, generation)
+    text = ", ".join("undefined" if arg is None else json.dumps(arg) for arg in args)
+    return "_1flow%s(%s)" % ("." + method if method else "", text)
+
+
+def problem_message(state: str, url: str, timeout_ms: int) -> str:
+    """One clear sentence for an SDK that failed to load or to become ready."""
+    if state == "error":
+        return "The 1Flow SDK could not be loaded from %s. %s" % (url, HINT)
+    seen = _NOT_READY.get(state, state)
+    return "The 1Flow SDK from %s did not become ready within %g s: %s. %s" % (url, timeout_ms / 1000, seen, HINT)

@@ -1,0 +1,88 @@
+/*
+ * A stand-in for the 2022 build of 1Flow's web SDK (the one 1Flow's own npm wrapper loads),
+ * for the demo and the tests: the real SDK lives only on 1Flow's CDN. Written from what is
+ * known of that build (the project's design notes), it keeps every trait a destination must
+ * cope with:
+ *  - `const _1flow = {logEvent, logUser}` at the top of a classic script: a global binding
+ *    other scripts call by name, while window._1flow stays undefined;
+ *  - its key comes from the FIRST script[data-api-key] in the document, not its own tag;
+ *  - it loads its configuration asynchronously and then sets window.glob; calls made
+ *    before that are retried every 10 ms;
+ *  - on a first visit (no session stored yet), calls made before its first session exists
+ *    are mishandled: each starts a session request, and each request, when it completes,
+ *    sends the calls made so far but the last (a burst of three is sent as the first two,
+ *    three times each; the third is lost).
+ * Instead of talking to 1Flow it records each call it receives in oneflowStandIn.calls
+ * (announced by a "1flow:call" event) and what it would send to 1Flow in oneflowStandIn.sent.
+ * Query parameters on its URL slow it down for tests: config=MS (default 20) before
+ * window.glob, session=MS (default 40) for a session request.
+ */
+const _1flow = (function () {
+  'use strict';
+  var SESSION_KEY = 'oneflow-standin-session';
+  var options = new URL(document.currentScript.src).searchParams;
+  var first = document.querySelector('script[data-api-key]');
+  var record = window.oneflowStandIn = {
+    generation: '2022',
+    apiKey: first ? first.getAttribute('data-api-key') : null,
+    calls: [],
+    sent: []
+  };
+  var session = stored();
+  var beforeSession = [];
+
+  function stored() {
+    try {
+      return window.localStorage.getItem(SESSION_KEY);
+    } catch (error) {
+      return null;  // storage blocked: every visit is a first visit
+    }
+  }
+
+  // True when the value is built only of plain objects, arrays and primitives: what a
+  // caller of the real SDK passes, so no proxy or Map leaks out of Python.
+  function plain(value) {
+    if (value === null || typeof value !== 'object') return typeof value !== 'function';
+    var proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== Array.prototype) return false;
+    return Object.keys(value).every(function (key) { return plain(value[key]); });
+  }
+
+  function receive(method, args) {
+    // A deep copy, so a test sees what the SDK received even if the page mutates it later.
+    var call = { method: method, args: JSON.parse(JSON.stringify(args)), plain: plain(args), glob: !!window.glob };
+    record.calls.push(call);
+    window.dispatchEvent(new CustomEvent('1flow:call', { detail: call }));
+    handle(call);
+  }
+
+  function handle(call) {
+    if (!window.glob) {
+      setTimeout(function () { handle(call); }, 10);
+    } else if (session) {
+      record.sent.push(call);
+    } else {
+      beforeSession.push(call);
+      setTimeout(startSession, Number(options.get('session') || 40));
+    }
+  }
+
+  function startSession() {
+    session = 'stand-in session';
+    try {
+      window.localStorage.setItem(SESSION_KEY, session);
+    } catch (error) {
+      // storage blocked: the session lasts as long as the page
+    }
+    beforeSession.slice(0, Math.max(1, beforeSession.length - 1)).forEach(function (call) {
+      record.sent.push(call);
+    });
+  }
+
+  setTimeout(function () { window.glob = { apiKey: record.apiKey }; }, Number(options.get('config') || 20));
+
+  return {
+    logEvent: function (name, params) { receive('logEvent', [name, params === undefined ? {} : params]); },
+    logUser: function (systemId, params) { receive('logUser', [systemId, params === undefined ? {} : params]); }
+  };
+})();
