@@ -11,12 +11,13 @@ STANDIN = "standins/1flow-2022.js"
 COMMAND_STANDIN = "standins/1flow-command.js"
 
 
-def _head(site, cdn_settings: dict) -> str:
+def _head(site, cdn_settings: dict, first: str = "") -> str:
+    """The page's head up to Analytics.js; `first` is HTML the site puts before everything else."""
     return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>site</title>\n"
+        "<!doctype html><html><head><meta charset='utf-8'><title>site</title>\n%s\n"
         "<script src='%sanalytics-next/bundles/index.js'></script>\n"
         "<script>var CDN_SETTINGS = %s; var CDN_URL = %s;</script>\n"
-        % (site.assets, json.dumps(cdn_settings), json.dumps(site.assets.rstrip("/"))))
+        % (first, site.assets, json.dumps(cdn_settings), json.dumps(site.assets.rstrip("/"))))
 
 
 def cdn_settings(remote_plugins: list = None) -> dict:
@@ -31,10 +32,10 @@ LOAD_BROWSER = ("window.analytics = AnalyticsNext.AnalyticsBrowser.load("
                 "{integrations: {'Segment.io': false}});")
 
 
-def script_tag_page(site, attributes: dict, calls: str = "", before_loader: str = "") -> str:
+def script_tag_page(site, attributes: dict, calls: str = "", before_loader: str = "", first: str = "") -> str:
     """Analytics.js via AnalyticsBrowser, then the loader's script tag, then the site's calls."""
     return site.page(
-        _head(site, cdn_settings())
+        _head(site, cdn_settings(), first)
         + "<script>%s\n%s</script>\n" % (LOAD_BROWSER, before_loader)
         + _tag(site, attributes) + "\n<script>%s</script>\n</head><body></body></html>" % calls)
 
@@ -52,15 +53,15 @@ def remote_plugin_entry(site, settings: dict) -> dict:
             "libraryName": "1flowDestination", "url": site.assets + "oneflow-web.js", "settings": settings}
 
 
-def remote_plugins_page(site, settings: dict, calls: str = "") -> str:
+def remote_plugins_page(site, settings: dict, calls: str = "", first: str = "") -> str:
     """Analytics.js loads the loader itself, from a cdnSettings.remotePlugins entry."""
     return site.page(
-        _head(site, cdn_settings([remote_plugin_entry(site, settings)]))
+        _head(site, cdn_settings([remote_plugin_entry(site, settings)]), first)
         + "<script>%s\n%s</script>\n</head><body></body></html>" % (LOAD_BROWSER, calls))
 
 
-def standin_url(site) -> str:
-    return site.assets + STANDIN
+def standin_url(site, standin: str = STANDIN) -> str:
+    return site.assets + standin
 
 
 def site_page(site, head_html: str) -> str:

@@ -1,0 +1,166 @@
+"""The 1Flow SDK as sites get it: either generation, found where it lives, every call delivered once and in order.
+
+The stand-ins (static/standins/) model what is known of the real builds: the 2022 build is a
+global `const _1flow` (no window property) that reads the first script[data-api-key] and sets
+window.glob once its configuration has loaded; the newer build is a command function that
+replaces whatever stub held window._1flow.
+"""
+import re
+
+import pytest
+
+import pages
+from conftest import sdk_calls
+
+pytestmark = pytest.mark.browser
+
+KEY = "our-app-id"
+CALLS = "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {total: 5})"
+
+# What Segment's own 1Flow destination puts in window._1flow before the SDK loads, written
+# for the tests from that description: a stub that calls window._1flow again 5 ms later with
+# its first three arguments only. It counts the calls it is given.
+SEGMENT_STUB = """<script>
+window.stubCalls = 0;
+window._1flow = function (command, a, b) {
+  stubCalls++;
+  setTimeout(function () { window._1flow(command, a, b); }, 5);
+};
+</script>"""
+
+# The 2022 build keeps its session in the browser: a returning visitor already has one.
+RETURNING_VISITOR = "localStorage.setItem('oneflow-standin-session', 'an earlier visit')"
+
+
+@pytest.fixture(params=["script-tag", "remote-plugins"])
+def open_site(request, site, runtime, page):
+    """Open a page with the destination added one way or the other; settings in camelCase."""
+    def open_site(sdk_url, calls="", first="", **settings):
+        if request.param == "script-tag":
+            attributes = {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime}
+            attributes.update({"data-" + re.sub("([A-Z])", r"-\1", name).lower(): str(value)
+                               for name, value in settings.items()})
+            url = pages.script_tag_page(site, attributes, calls, first=first)
+        else:
+            settings = {"projectApiKey": KEY, "sdkUrl": sdk_url, "runtime": runtime, **settings}
+            url = pages.remote_plugins_page(site, settings, calls, first=first)
+        page.goto(url)
+    return open_site
+
+
+def received(page, what="calls") -> list:
+    """What the stand-in received (`calls`) or would send to 1Flow (`sent`), as (method, args)."""
+    return [(call["method"], call["args"]) for call in page.evaluate("oneflowStandIn." + what)]
+
+
+# ---------------------------------------------------------------- the 2022 build: a global const
+
+def test_the_2022_sdk_gets_identify_and_track_once_each_in_order(site, page, open_site):
+    page.add_init_script(RETURNING_VISITOR)
+    open_site(pages.standin_url(site) + "?config=1500", CALLS)
+    sdk_calls(page, 2)
+    page.wait_for_function("oneflowStandIn.sent.length >= 2")
+    page.wait_for_timeout(200)
+    expected = [("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"total": 5}])]
+    assert received(page) == expected
+    assert received(page, "sent") == expected
+
+
+def test_the_2022_sdk_is_a_global_binding_that_window_does_not_hold(site, page, open_site):
+    open_site(pages.standin_url(site), "analytics.track('found by name')")
+    sdk_calls(page, 1)
+    assert page.evaluate("[window._1flow === undefined, typeof _1flow]") == [True, "object"]
+    assert page.evaluate("oneflowWeb.stats().sdk") == "object"
+
+
+def test_the_2022_sdk_is_called_only_once_it_has_set_window_glob(site, page, open_site):
+    open_site(pages.standin_url(site) + "?config=1500", CALLS)
+    assert [call["glob"] for call in sdk_calls(page, 2)] == [True, True]
+
+
+def test_the_sdk_reads_our_key_even_after_another_vendors_data_api_key_script(site, page, open_site):
+    vendor = site.add("/vendor/widget.js", "window.vendorLoaded = true;", "text/javascript")
+    open_site(pages.standin_url(site), "analytics.track('keyed')",
+              first="<script data-api-key='another-vendors-key' src='%s'></script>" % vendor)
+    sdk_calls(page, 1)
+    assert page.evaluate("oneflowStandIn.apiKey") == KEY
+    first = page.evaluate("""(() => { const tag = document.querySelector('script[data-api-key]');
+        return [tag.src, tag.async, tag.getAttribute('data-api-key')]; })()""")
+    assert first == [pages.standin_url(site), True, KEY]
+    assert page.evaluate("window.vendorLoaded") is True
+
+
+def test_on_a_first_visit_a_burst_reaches_the_sdk_once_in_order_though_the_sdk_itself_mangles_it(
+        site, page, open_site):
+    # Our part: each held event reaches the SDK once, in order. The 2022 build's part, on a
+    # visitor's first page view (README, Troubleshooting): calls made before its first
+    # session exists are sent as the first two, three times each, and the third is lost.
+    open_site(pages.standin_url(site), "for (var i = 0; i < 3; i++) analytics.track('burst-' + i)")
+    assert [call["args"][0] for call in sdk_calls(page, 3)] == ["burst-0", "burst-1", "burst-2"]
+    page.wait_for_function("oneflowStandIn.sent.length >= 6")
+    page.wait_for_timeout(200)
+    assert len(page.evaluate("oneflowStandIn.calls")) == 3
+    assert [args[0] for _, args in received(page, "sent")] == ["burst-0", "burst-1"] * 3
+
+
+# ---------------------------------------------------------------- the newer build: a command function
+
+def expect_commands(page):
+    """identify and track as Segment's destination calls the command function, once each, in order."""
+    identify, track = sdk_calls(page, 2)
+    page.wait_for_timeout(200)
+    anonymous_id = page.evaluate("analytics.user().then((user) => user.anonymousId())")
+    assert (identify["method"], identify["args"]) == ("identify", ["u-1", None, {"traits": {"plan": "pro"}}])
+    assert identify["undefinedAt"] == [1]  # no anonymous id field in Identify User: undefined, not null
+    assert (track["method"], track["args"]) == (
+        "track", ["Signed Up", {"userId": "u-1", "anonymousId": anonymous_id, "properties": {"total": 5}}])
+    assert len(page.evaluate("oneflowStandIn.calls")) == 2
+    assert page.evaluate("oneflowWeb.stats().sdk") == "command"
+
+
+def test_the_command_sdk_gets_identify_and_track_as_segment_calls_it(site, page, open_site):
+    open_site(pages.standin_url(site, pages.COMMAND_STANDIN), CALLS)
+    expect_commands(page)
+
+
+def test_a_queueing_stub_on_the_page_is_not_taken_for_the_sdk(site, page, open_site):
+    # Through the stub, identify would lose its fourth argument (the traits): it keeps three.
+    open_site(pages.standin_url(site, pages.COMMAND_STANDIN), CALLS, first=SEGMENT_STUB)
+    expect_commands(page)
+    assert page.evaluate("stubCalls") == 0
+
+
+# ---------------------------------------------------------------- an SDK that never becomes usable
+
+def open_tag_page(site, page, runtime, sdk_url, first=""):
+    page.goto(pages.script_tag_page(site, {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime,
+                                           "data-sdk-timeout": "1000"}, "analytics.track('held')", first=first))
+
+
+def expect_error(page, text):
+    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
+
+
+def test_a_stub_the_sdk_never_replaces_is_a_clear_error(site, page, runtime):
+    not_the_sdk = site.add("/cdn/not-the-sdk.js", "window.notOneFlow = true;", "text/javascript")
+    with expect_error(page, "queueing stub") as message:
+        open_tag_page(site, page, runtime, not_the_sdk, first=SEGMENT_STUB)
+    assert "did not become ready within 1 s" in message.value.text and "1 held event(s)" in message.value.text
+    assert page.evaluate("stubCalls") == 0
+
+
+def test_a_2022_sdk_that_never_sets_window_glob_is_a_clear_error(site, page, runtime):
+    with expect_error(page, "window.glob") as message:
+        open_tag_page(site, page, runtime, pages.standin_url(site) + "?config=60000")
+    assert "did not become ready within 1 s" in message.value.text
+    assert page.evaluate("oneflowStandIn.calls") == []
+
+
+def test_an_sdk_that_throws_before_setting_its_binding_is_a_clear_error_and_ours_throws_nothing(site, page, runtime):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    broken = site.add("/cdn/broken-1flow.js", "const _1flow = (function () { throw new Error('SDK bug'); })();",
+                      "text/javascript")
+    with expect_error(page, "it defined no _1flow"):
+        open_tag_page(site, page, runtime, broken)
+    assert [error for error in errors if "SDK bug" not in error] == []
