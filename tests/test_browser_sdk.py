@@ -90,6 +90,13 @@ def test_the_sdk_reads_our_key_even_after_another_vendors_data_api_key_script(si
     assert page.evaluate("window.vendorLoaded") is True
 
 
+def test_a_2022_sdk_the_page_already_holds_is_used_and_not_injected_again(site, page, open_site):
+    open_site(pages.standin_url(site), "analytics.track('on the page already')",
+              first="<script data-api-key='%s' src='%s'></script>" % (KEY, pages.standin_url(site)))
+    assert sdk_calls(page, 1)[0]["args"][0] == "on the page already"
+    assert page.evaluate("document.querySelectorAll('script[src*=\"1flow-2022\"]').length") == 1
+
+
 def test_on_a_first_visit_a_burst_reaches_the_sdk_once_in_order_though_the_sdk_itself_mangles_it(
         site, page, open_site):
     # Our part: each held event reaches the SDK once, in order. The 2022 build's part, on a
