@@ -39,11 +39,13 @@
   var base = new URL('.', script.src).href;
   var plugin = null;
 
-  // The page-wide hub: Python reads `settings`, calls `loadSdk` once, then `ready` or
-  // `fail` once, and `call` for each 1Flow call. `stats` is for people debugging a site.
+  // The page-wide hub: Python reads `settings`, sets `leftOut` (the subscriptions it cannot
+  // use, as JSON), calls `loadSdk` once, then `ready` or `fail` once, and `call` for each
+  // 1Flow call. `stats` is for people debugging a site.
   var hub = window.oneflowWeb = {
     version: VERSION,
     settings: null,
+    leftOut: '[]',
     nonce: script.nonce || '',
     loadSdk: loadSdk,
     ready: null,
@@ -158,7 +160,8 @@
     };
     hub.stats = function () {
       var python = pythonStats ? JSON.parse(pythonStats()) : {};
-      return Object.assign({ state: state, error: failure, pending: queue.length }, counts, python);
+      return Object.assign({ state: state, error: failure, pending: queue.length, leftOut: JSON.parse(hub.leftOut) },
+        counts, python);
     };
 
     // The same plugin registered twice sees each event twice: deliver it once.

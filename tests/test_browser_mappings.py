@@ -75,3 +75,13 @@ def test_fifty_one_mappings_are_refused_with_a_clear_error(page, install):
     with page.expect_console_message(lambda m: m.type == "error" and "51 mappings" in m.text) as message:
         install(page, many, "analytics.track('sentinel')")
     assert "at most 50" in message.value.text
+
+
+def test_a_subscription_that_cannot_be_used_is_left_out_and_the_others_run(page, install):
+    broken = entry("Broken", 'type = "track"', "sendSms", {})
+    with page.expect_console_message(lambda m: m.type == "error" and "left out" in m.text, timeout=30000) as message:
+        install(page, [broken, SENTINEL], "analytics.track('sentinel')")
+    assert 'subscriptions[0] ("Broken"): unknown partnerAction "sendSms"' in message.value.text
+    assert [call["args"][0] for call in sdk_calls(page, 1)] == ["sentinel"]
+    stats = page.evaluate("window['1flowDestination']()[0].load().then(() => oneflowWeb.stats())")
+    assert (stats["state"], [left["subscription"] for left in stats["leftOut"]]) == ("ready", ['subscriptions[0] ("Broken")'])

@@ -63,16 +63,18 @@ def test_check_lists_the_enabled_subscriptions(write, capsys):
     assert "2 enabled subscription(s), no problems" in capsys.readouterr().out
 
 
-def test_check_prints_every_problem_with_its_location_and_fails(write, capsys):
+def test_check_reports_each_subscription_in_order_and_fails_when_any_is_left_out(write, capsys):
     entries = [PAGE_AS_TRACK,
                {"name": "typo", "subscribe": 'type = "track"', "partnerAction": "trackEvnt"},
                {"name": "broken", "subscribe": 'type = ', "partnerAction": "trackEvent"}]
     path = write("s.json", {"subscriptions": entries})
     assert main(["check", path]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith(path + ': subscriptions[1] ("typo"): unknown partnerAction "trackEvnt"')
-    assert lines[1].startswith(path + ': subscriptions[2] ("broken"): ')
-    assert len([line for line in lines if line.startswith(path + ": ")]) >= 2
+    assert lines[0] == 'ok  Pages: type = "page" -> trackEvent'
+    assert lines[1].startswith(path + ': subscriptions[1] ("typo"): unknown partnerAction "trackEvnt"')
+    assert lines[1].endswith("(left out)")
+    assert lines[2].startswith(path + ': subscriptions[2] ("broken"): ')
+    assert lines[-1] == path + ": 1 subscription(s) usable, 2 left out: the destination runs without them"
 
 
 def test_check_refuses_more_than_fifty_mappings(write, capsys):

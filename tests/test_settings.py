@@ -80,6 +80,36 @@ def test_unknown_partner_action_names_the_entry():
         load_settings({"projectApiKey": "k", "subscriptions": raw})
 
 
+def test_a_subscription_that_cannot_be_used_is_left_out_and_the_others_load():
+    raw = [{"name": "Bad", "subscribe": 'type = "track"', "partnerAction": "sendEmail"}, definition.PRESETS[1]]
+    settings = load_settings({"projectApiKey": "k", "subscriptions": raw})
+    assert [subscription.name for subscription in settings.subscriptions] == ["Track Event"]
+    assert [problem.to_json() for problem in settings.left_out] == [
+        {"subscription": 'subscriptions[0] ("Bad")',
+         "problem": 'unknown partnerAction "sendEmail"; use one of: identifyUser, trackEvent.'}]
+
+
+def test_an_entry_that_is_not_an_object_is_left_out_by_its_place():
+    settings = load_settings({"projectApiKey": "k", "subscriptions": ["oops", definition.PRESETS[0]]})
+    assert [problem.text() for problem in settings.left_out] == ["subscriptions[0]: must be an object, not str."]
+
+
+def test_settings_whose_every_subscription_is_left_out_are_refused_with_each_problem():
+    raw = [{"name": "A", "subscribe": "type =", "partnerAction": "trackEvent"},
+           {"name": "B", "subscribe": 'type = "track"', "partnerAction": "nope"}]
+    with pytest.raises(SettingsError) as error:
+        load_settings({"projectApiKey": "k", "subscriptions": raw})
+    lines = str(error.value).splitlines()
+    assert lines[0] == "No subscription can be used:"
+    assert lines[1].startswith('subscriptions[0] ("A"): ') and 'subscriptions[1] ("B"): unknown partnerAction' in str(error.value)
+
+
+def test_only_disabled_subscriptions_load_as_none_without_an_error():
+    raw = [dict(definition.PRESETS[0], enabled=False)]
+    settings = load_settings({"projectApiKey": "k", "subscriptions": raw})
+    assert (settings.subscriptions, settings.left_out) == ([], [])
+
+
 def test_trigger_that_does_not_parse_names_the_entry():
     raw = [{"name": "Broken", "subscribe": 'type = ', "partnerAction": "trackEvent", "mapping": {}}]
     with pytest.raises(SettingsError, match=r'subscriptions\[0\] \("Broken"\)'):

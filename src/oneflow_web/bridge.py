@@ -43,6 +43,7 @@ def start() -> None:
         hub.fail(str(error))
         return
     try:
+        _report_left_out(hub, settings.left_out)
         destination = Destination(settings)
         reads = json.dumps(destination.reads())
 
@@ -60,6 +61,13 @@ def start() -> None:
         hub.loadSdk(settings.sdk_url, settings.api_key, settings.sdk_timeout, _proxy(on_sdk))
     except Exception as error:
         _fail_with_bug(hub, error)
+
+
+def _report_left_out(hub, left_out: list) -> None:
+    """One console error per subscription that cannot be used; `oneflowWeb.stats()` lists them too."""
+    for problem in left_out:
+        window.console.error(PREFIX, "%s is left out; the other subscriptions run." % problem.text())
+    hub.leftOut = json.dumps([problem.to_json() for problem in left_out])
 
 
 def _fail_with_bug(hub, error: Exception) -> None:

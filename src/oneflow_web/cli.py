@@ -38,8 +38,15 @@ def check(path: str) -> int:
         for problem in str(error).split("\n"):
             print("%s: %s" % (path, problem))
         return 1
-    for subscription in settings.subscriptions:
-        print("ok  %s: %s -> %s" % (subscription.name, subscription.subscribe, subscription.action.key))
+    # In the order of the settings, so each line matches an entry the user can find.
+    lines = [(s.index, "ok  %s: %s -> %s" % (s.name, s.subscribe, s.action.key)) for s in settings.subscriptions]
+    lines += [(problem.index, "%s: %s (left out)" % (path, problem.text())) for problem in settings.left_out]
+    for _, line in sorted(lines, key=lambda pair: pair[0]):
+        print(line)
+    if settings.left_out:
+        print("%s: %d subscription(s) usable, %d left out: the destination runs without them"
+              % (path, len(settings.subscriptions), len(settings.left_out)))
+        return 1
     print("%s: %d enabled subscription(s), no problems" % (path, len(settings.subscriptions)))
     return 0
 

@@ -15,10 +15,11 @@ class Settings:
     """Validated settings; unknown keys in the raw settings are ignored, as Segment does."""
 
     def __init__(self, api_key: str, sdk_url: str, subscriptions: list, debug: bool = False,
-                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS):
+                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS, left_out: list = ()):
         self.api_key = api_key
         self.sdk_url = sdk_url
         self.subscriptions = subscriptions
+        self.left_out = list(left_out)  # subscriptions.LeftOut: entries that cannot be used
         self.debug = debug
         self.sdk_timeout = sdk_timeout
 
@@ -38,16 +39,18 @@ def load_settings(raw) -> Settings:
         raise SettingsError(
             'Setting "sdkUrl" must be an http(s) URL or a path such as /js/1flow.js, not %r.' % (sdk_url,))
     try:
-        subscriptions = load_subscriptions(raw.get("subscriptions"))
+        subscriptions, left_out = load_subscriptions(raw.get("subscriptions"))
     except SubscriptionError as error:
         raise SettingsError(str(error))
+    if left_out and not subscriptions:
+        raise SettingsError("No subscription can be used:\n" + "\n".join(problem.text() for problem in left_out))
     runtime = raw.get("runtime")
     if runtime not in (None, "") and runtime not in definition.RUNTIMES:
         raise SettingsError('Setting "runtime" is %r: use "pyodide" (the default) or "micropython".' % (runtime,))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
-    return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout)
+    return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout, left_out)
 
 
 def _whole_number(raw: dict, key: str, default: int) -> int:

@@ -1,7 +1,9 @@
 """Subscriptions: which action runs for which event, with which mapping.
 
 Parsed and checked once, when settings load, so a broken trigger or mapping is one
-clear error at start-up naming the entry, never a failure on every event.
+clear error at start-up naming the entry, never a failure on every event. Like Segment's
+own runtime, an entry that cannot be used is left out and the others run; only a
+`subscriptions` setting that cannot be read at all stops the destination.
 """
 import json
 
@@ -9,13 +11,29 @@ from . import definition, mapping, triggers
 
 
 class SubscriptionError(ValueError):
-    """A subscription entry cannot be used; the message names the entry and the fix."""
+    """The subscriptions, or one entry of them, cannot be used; the message says where and the fix."""
+
+
+class LeftOut:
+    """An enabled entry that cannot be used: reported once at load, never run."""
+
+    def __init__(self, index: int, where: str, problem: str):
+        self.index = index
+        self.where = where  # subscriptions[i] ("name")
+        self.problem = problem  # what is wrong and what to do
+
+    def text(self) -> str:
+        return "%s: %s" % (self.where, self.problem)
+
+    def to_json(self) -> dict:
+        return {"subscription": self.where, "problem": self.problem}
 
 
 class Subscription:
     """One enabled entry: a parsed trigger, the action it runs and the mapping it feeds it."""
 
-    def __init__(self, name: str, subscribe: str, action, mapping_: dict):
+    def __init__(self, index: int, name: str, subscribe: str, action, mapping_: dict):
+        self.index = index
         self.name = name
         self.subscribe = subscribe
         self.trigger = triggers.parse(subscribe)
@@ -26,8 +44,11 @@ class Subscription:
         self.reads = None if mapped is None else mapped | self.trigger.reads  # None: any key
 
 
-def load_subscriptions(raw) -> list:
-    """Accept a list, a JSON string (Segment's CDN sends one) or nothing (the presets)."""
+def load_subscriptions(raw) -> tuple:
+    """(usable, left out): from a list, a JSON string (Segment's CDN sends one) or nothing (the presets).
+
+    Raises SubscriptionError only when the setting as a whole cannot be used.
+    """
     if raw is None or raw == "":
         raw = definition.PRESETS
     elif isinstance(raw, str):
@@ -41,49 +62,50 @@ def load_subscriptions(raw) -> list:
         raise SubscriptionError(
             'Setting "subscriptions" must be a list of {name, subscribe, partnerAction, '
             "mapping, enabled} entries, not %s." % type(raw).__name__)
-    problems = []
     if len(raw) > definition.MAX_SUBSCRIPTIONS:
-        problems.append(
+        raise SubscriptionError(
             'Setting "subscriptions" has %d mappings; a destination instance allows at most %d. '
             "Remove or merge some." % (len(raw), definition.MAX_SUBSCRIPTIONS))
-    loaded = []
+    usable, left_out = [], []
     for index, entry in enumerate(raw):
         if isinstance(entry, dict) and entry.get("enabled", True) is False:
             continue
+        where = _where(index, entry)
         try:
-            loaded.append(_load_entry(index, entry))
+            usable.append(_load_entry(index, entry))
         except SubscriptionError as error:
-            problems.append(str(error))
-    if problems:
-        # Every problem at once, so a user fixes them in one go.
-        raise SubscriptionError("\n".join(problems))
-    return loaded
+            left_out.append(LeftOut(index, where, str(error)))
+    return usable, left_out
+
+
+def _where(index: int, entry) -> str:
+    """How messages name an entry: its place and, if it has one, its name."""
+    where = "subscriptions[%d]" % index
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return '%s ("%s")' % (where, name) if isinstance(name, str) and name else where
 
 
 def _load_entry(index: int, entry) -> Subscription:
-    where = "subscriptions[%d]" % index
     if not isinstance(entry, dict):
-        raise SubscriptionError("%s must be an object, not %s." % (where, type(entry).__name__))
+        raise SubscriptionError("must be an object, not %s." % type(entry).__name__)
     name = entry.get("name")
-    if isinstance(name, str) and name:
-        where = '%s ("%s")' % (where, name)
-    else:
-        name = where
+    if not (isinstance(name, str) and name):
+        name = "subscriptions[%d]" % index
     action_key = entry.get("partnerAction")
     action = definition.ACTIONS.get(action_key) if isinstance(action_key, str) else None
     if action is None:
         raise SubscriptionError(
-            '%s: unknown partnerAction %s; use one of: %s.'
-            % (where, json.dumps(action_key), ", ".join(sorted(definition.ACTIONS))))
+            'unknown partnerAction %s; use one of: %s.'
+            % (json.dumps(action_key), ", ".join(sorted(definition.ACTIONS))))
     subscribe = entry.get("subscribe")
     if not isinstance(subscribe, str) or not subscribe.strip():
-        raise SubscriptionError('%s: "subscribe" must be a trigger such as \'type = "track"\'.' % where)
+        raise SubscriptionError('"subscribe" must be a trigger such as \'type = "track"\'.')
     mapping_ = entry.get("mapping")
     if mapping_ is None:
         mapping_ = action.default_mapping()
     if not isinstance(mapping_, dict):
-        raise SubscriptionError('%s: "mapping" must be an object of field: value.' % where)
+        raise SubscriptionError('"mapping" must be an object of field: value.')
     try:
-        return Subscription(name, subscribe, action, mapping_)
+        return Subscription(index, name, subscribe, action, mapping_)
     except (triggers.TriggerError, mapping.MappingError) as error:
-        raise SubscriptionError("%s: %s" % (where, error))
+        raise SubscriptionError(str(error))
