@@ -46,7 +46,7 @@
     version: VERSION,
     settings: null,
     leftOut: '[]',
-    nonce: script.nonce || '',
+    nonce: '',
     loadSdk: loadSdk,
     ready: null,
     fail: null,
@@ -97,6 +97,19 @@
     return picked;
   }
 
+  // The CSP nonce the SDK's script gets: the `nonce` setting, else our own tag's, else that
+  // of a script already on the page. Analytics.js injects remote plugins without one, and
+  // browsers hide the attribute, so it is read from the `nonce` property.
+  function pageNonce(setting) {
+    if (typeof setting === 'string' && setting) return setting;
+    if (script.nonce) return script.nonce;
+    var scripts = document.getElementsByTagName('script');
+    for (var i = 0; i < scripts.length; i++) {
+      if (scripts[i].nonce) return scripts[i].nonce;
+    }
+    return '';
+  }
+
   function createPlugin(settings) {
     var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
     var queue = [];
@@ -117,6 +130,7 @@
     ready.catch(function () {});
 
     hub.settings = JSON.stringify(settings);
+    hub.nonce = pageNonce(settings.nonce);
     hub.ready = function (pythonReceive, pythonCounts, readsJson) {
       if (state !== 'loading') return;
       clearTimeout(bootTimer);
@@ -402,7 +416,8 @@
         runtime: script.getAttribute('data-runtime') || undefined,
         bufferLimit: script.getAttribute('data-buffer-limit') || undefined,
         sdkTimeout: script.getAttribute('data-sdk-timeout') || undefined,
-        bootTimeout: script.getAttribute('data-boot-timeout') || undefined
+        bootTimeout: script.getAttribute('data-boot-timeout') || undefined,
+        nonce: script.getAttribute('data-nonce') || undefined
       })[0]);
       if (registered && typeof registered.catch === 'function') {
         registered.catch(function (error) { console.error(PREFIX + ' ' + error); });

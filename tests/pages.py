@@ -101,14 +101,22 @@ def snippet_page(site, attributes: dict, calls: str = "", before_loader: str = "
         "<script>%s</script>\n</head><body></body></html>" % (snippet, before_loader, _tag(site, attributes), calls))
 
 
-def csp_page(site, policy: str, nonce: str, attributes: dict, calls: str = "") -> str:
-    """A page served with a Content-Security-Policy header; every script of its own carries the nonce."""
-    tag = _tag(site, attributes).replace("<script ", "<script nonce='%s' " % nonce, 1)
+def csp_page(site, policy: str, nonce: str, attributes: dict = None, calls: str = "",
+             remote_settings: dict = None) -> str:
+    """A page served with a Content-Security-Policy header; every script of its own carries the nonce.
+
+    The destination comes from the loader's script tag (`attributes`) or, with
+    `remote_settings`, from a remotePlugins entry that Analytics.js loads without a nonce.
+    """
+    if remote_settings is None:
+        tag, settings = _tag(site, attributes).replace("<script ", "<script nonce='%s' " % nonce, 1), cdn_settings()
+    else:
+        tag, settings = "", cdn_settings([remote_plugin_entry(site, remote_settings)])
     body = (
         "<!doctype html><html><head><meta charset='utf-8'>\n"
         "<script nonce='%s' src='%sanalytics-next/bundles/index.js'></script>\n"
         "<script nonce='%s'>var CDN_SETTINGS = %s; var CDN_URL = %s;\n%s</script>\n%s\n"
         "<script nonce='%s'>%s</script>\n</head><body></body></html>"
-        % (nonce, site.assets, nonce, json.dumps(cdn_settings()), json.dumps(site.assets.rstrip("/")),
+        % (nonce, site.assets, nonce, json.dumps(settings), json.dumps(site.assets.rstrip("/")),
            LOAD_BROWSER, tag, nonce, calls))
     return site.page(body, headers={"Content-Security-Policy": policy})

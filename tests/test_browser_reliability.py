@@ -339,6 +339,24 @@ def test_strict_csp_page_works_and_the_sdk_from_another_origin_gets_the_loaders_
     assert errors == []
 
 
+@pytest.mark.parametrize("nonce_from", ["the page's scripts", "the nonce setting"])
+def test_remote_plugin_path_under_a_strict_csp_gives_the_sdk_from_another_origin_a_nonce(site, page, runtime,
+                                                                                        nonce_from):
+    # Analytics.js injects oneflow-web.js without a nonce (it has no nonce support), so the
+    # loader takes the `nonce` setting, or else the nonce of a script already on the page.
+    errors = watch_errors(page)
+    page_nonce, setting = "page-%s" % runtime, "setting-%s" % runtime
+    policy = CSP[runtime].format(nonce=page_nonce).replace("'nonce-", "'nonce-%s' 'nonce-" % setting, 1)
+    settings = {"projectApiKey": KEY, "sdkUrl": site.other_origin(pages.standin_url(site)), "runtime": runtime}
+    if nonce_from == "the nonce setting":
+        settings["nonce"] = setting
+    page.goto(pages.csp_page(site, policy, page_nonce, calls="analytics.identify('u-1'); analytics.track('under CSP')",
+                             remote_settings=settings))
+    assert [call["method"] for call in sdk_calls(page, 2)] == ["logUser", "logEvent"]
+    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == settings.get("nonce", page_nonce)
+    assert errors == []
+
+
 def test_csp_that_forbids_eval_is_a_clear_error(site, page, runtime):
     nonce = "n0nce"
     url = pages.csp_page(site, "script-src 'self' 'nonce-%s'" % nonce, nonce,

@@ -121,6 +121,11 @@ def test_known_runtimes_are_accepted(runtime):
     assert load_settings({"projectApiKey": "k", "runtime": runtime}).api_key == "k"
 
 
+def test_a_nonce_that_is_not_text_is_a_clear_error():
+    with pytest.raises(SettingsError, match='"nonce" must be text'):
+        load_settings({"projectApiKey": "k", "nonce": 123})
+
+
 def test_unknown_runtime_is_a_clear_error():
     with pytest.raises(SettingsError, match='"runtime" is \'lua\': use "pyodide"'):
         load_settings({"projectApiKey": "k", "runtime": "lua"})

@@ -167,6 +167,8 @@ SETTINGS = [
             description="How long to wait for the 1Flow SDK before giving up."),
     Setting("bootTimeout", "Boot timeout (ms)", WHOLE_NUMBER,
             description="How long the loader waits for Python to start before giving up."),
+    Setting("nonce", "CSP nonce", STRING,
+            description="The nonce the 1Flow SDK's script gets; by default the loader's own or the page's."),
 ]
 
 RUNTIMES = ("pyodide", "micropython")

@@ -47,6 +47,9 @@ def load_settings(raw) -> Settings:
     runtime = raw.get("runtime")
     if runtime not in (None, "") and runtime not in definition.RUNTIMES:
         raise SettingsError('Setting "runtime" is %r: use "pyodide" (the default) or "micropython".' % (runtime,))
+    nonce = raw.get("nonce")
+    if nonce is not None and not isinstance(nonce, str):
+        raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %r.' % (nonce,))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
