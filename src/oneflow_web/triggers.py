@@ -1,38 +1,49 @@
 """Segment's trigger language ("subscribe" strings, FQL): which events reach an action.
 
-Segment decides this in the browser with the npm package `@segment/destination-subscriptions`
-(parseFql + validate). For every trigger `parse` accepts, `Trigger.matches` gives that package's
-answer, quirks included, so a subscription behaves here as it does in Segment:
+A trigger is read the way it is written, with the meaning Segment gives each condition (the
+operators of `validate` in `@segment/destination-subscriptions`, which runs the condition trees
+Segment's trigger builder makes). The builder turns its tree into text with `generateFql`; reading
+that text back here gives the tree's answer for every event.
 
-- Inside a group, the last `and`/`or` written applies to all of it: `a and b or c` is "any of a, b, c".
-- `type` and `event` are compared as text: `event = true` and `event = 5` mean the texts "true" and
-  "5". So are `name` and `userId`, except that `= null` / `!= null` test presence, and that
-  `userId = true` / `= false` want a boolean, as they do on every path.
-- `properties.x = 5` wants that number, `!= 5` another number, and `<`, `<=`, `>`, `>=` a number too:
-  a missing field fails them all, while `!= "text"` matches it.
-- Paths split at `.`, `[` and `]`, even escaped ones, and step through the event like JavaScript's
-  `value && value[key]`: a 0, "", false or null on the way is the value found, arrays take indexes
-  (written escaped, `\0`), and arrays and strings have a `length` (strings count UTF-16 units).
+    trigger    := any_of END
+    any_of     := all_of ("or" all_of)*                    "and" binds tighter than "or"
+    all_of     := unary ("and" unary)*
+    unary      := "!" function | "!" unary | primary        "!" before a function: see below
+    primary    := "(" any_of ")" | function | condition
+    function   := ("contains" | "match") "(" field "," string ")"
+    condition  := field ("=" | "!=") value | field ("<" | "<=" | ">" | ">=") number
+    field      := type | event | name | userId | (properties | traits | context) "." path
+    value      := string | number | true | false | null
 
-Segment's parser also accepts triggers that it then reads differently from what they say: it ignores
-a `!` before a parenthesis, stray words and missing values, keeps single quotes inside values, drops
-contains() on `type`... `parse` refuses those with a TriggerError (tests/test_triggers.py lists each),
-so a trigger never silently means something else. What it accepts:
+What each condition means, on every field alike:
+- `= "text"` / `!= "text"`: the value is / is not exactly that text.
+- `= 5` / `!= 5` / `< 5` ...: the value is a number, equal / unequal / below... 5 (a value that
+  is no number fails them all).
+- `= true` / `= false`: the value is that boolean; `!=` is its negation.
+- `= null` / `!= null`: the value is missing or null / is present.
+- `contains(f, "x")`, `match(f, "x*")`: the value is text holding "x", or matching the glob (`*` is
+  any run of characters); `!contains` / `!match`, as the builder writes "does not contain", "does
+  not start with"...: the value is text that does not.
+- Paths split at `.`, `[` and `]` (even escaped ones; a backslash makes any other character plain)
+  and step through the event like JavaScript's `value && value[key]`: a 0, "", false or null on
+  the way is the value found, arrays take indexes (`items.0.sku`), and arrays and strings have a
+  `length` (strings count UTF-16 units).
 
-    trigger   := item (("and" | "or") item)*
-    item      := condition | ["!"] function | "(" trigger without parentheses ")"
-    condition := field ("=" | "!=") value | field ("<" | "<=" | ">" | ">=") number
-    function  := ("contains" | "match") "(" field "," "string" ")"      (match: "prefix*" or "*suffix")
-    field     := type | event | name | userId | (properties | traits | context) "." path
-    value     := "string" | number | true | false | null
+Segment's own engine parses the text with `parseFql`, which reads some triggers differently from
+how they are written (and from how its builder meant them): it applies the last `and`/`or` of a
+group to all of it, ignores a `!` before anything but a function, ends a group at a function's
+`)`, compares `event = null` or `userId = 5` as text, misreads path keys that start with a digit... Such a
+trigger still runs as written here, and `Trigger.warnings` says, once, how Segment's engine would
+read it. Only a trigger that cannot be read at all is refused, with a TriggerError.
 """
-from .jsvalue import member
+from .jsvalue import member, number_text
 
 
 _BREAKS = " \t\n,])"  # what must follow a keyword, a string or a two-character operator
 _KEYWORDS = ("and", "or", "null")
 _TEXT_FIELDS = ("type", "event", "name", "userId")
 _PATH_FIELDS = ("properties", "traits", "context")
+_SEGMENT = "Segment's own engine "
 
 
 class TriggerError(ValueError):
@@ -49,10 +60,11 @@ class TriggerError(ValueError):
 class Trigger:
     """A parsed trigger: parse once per subscription, then `matches` each event cheaply."""
 
-    def __init__(self, subscribe: str, test, reads: set):
+    def __init__(self, subscribe: str, test, reads: set, warnings: list):
         self.subscribe = subscribe
         self.matches = test  # matches(event) -> bool; a plain attribute saves a call per event
         self.reads = reads  # the top-level event keys the trigger looks at
+        self.warnings = warnings  # how Segment's own engine would read it differently, if it would
 
     def __repr__(self):
         return f"Trigger({self.subscribe!r})"
@@ -62,7 +74,7 @@ def parse(subscribe: str) -> Trigger:
     """All the checking happens here, so a bad trigger fails once, when settings load."""
     parser = _Parser(subscribe)
     test = parser.trigger()
-    return Trigger(subscribe, test, parser.reads)
+    return Trigger(subscribe, test, parser.reads, parser.warnings)
 
 
 def matches(subscribe: str, event: dict) -> bool:
@@ -70,7 +82,7 @@ def matches(subscribe: str, event: dict) -> bool:
     return parse(subscribe).matches(event)
 
 
-# Reading the trigger.
+# Reading the text into tokens: (kind, value, position) triples.
 
 def _is_letter(char):
     return "a" <= char <= "z" or "A" <= char <= "Z"
@@ -84,9 +96,9 @@ def _at_break(text, i):
     return i >= len(text) or text[i] in _BREAKS
 
 
-def _tokenize(text):
-    """(kind, value, position) triples. Spacing rules are Segment's: where its lexer would merge
-    or split tokens differently from how they read, we stop with an error instead."""
+def _tokenize(text, warn):
+    """Spacing rules are Segment's: where its lexer would merge or split tokens differently
+    from how they read, we stop with an error instead."""
     tokens = []
     i = 0
     while i < len(text):
@@ -98,19 +110,13 @@ def _tokenize(text):
         if char in "(),":
             tokens.append((char, char, start))
             i += 1
-        elif char == '"':
-            end = text.find('"', i + 1)
-            if end < 0:
-                raise TriggerError("unterminated string: expected a closing '\"'", text, start)
-            i = end + 1
-            if not _at_break(text, i):
-                raise TriggerError("expected a space, ',' or ')' after the string", text, i)
-            tokens.append(("string", text[start + 1:end], start))
-        elif char == "'":
-            raise TriggerError("expected a double-quoted string (Segment keeps single quotes "
-                               "as part of the value)", text, start)
+        elif char in "\"'":
+            i = _string_end(text, i)
+            if char == "'":
+                warn("keeps single quotes as part of the value", start)
+            tokens.append(("string", text[start + 1:i - 1], start))
         elif char in "+-" or _is_digit(char):
-            i = _number_end(text, i)
+            i = _number_end(text, i, warn)
             tokens.append(("number", text[start:i], start))
         elif char == "=":
             tokens.append(("op", "=", start))
@@ -125,7 +131,7 @@ def _tokenize(text):
             following = text[i + 1:i + 2]
             if not (following == "(" or following and _is_letter(following)):
                 raise TriggerError("expected '!=' followed by a space, or '!' right before "
-                                   "contains or match", text, start)
+                                   "a condition, contains, match or '('", text, start)
             tokens.append(("!", "!", start))
             i += 1
         elif _is_letter(char) or char in "_\\":
@@ -134,7 +140,7 @@ def _tokenize(text):
                 tokens.append((keyword, keyword, start))
                 i += len(keyword)
             else:
-                word, i = _word(text, i)
+                word, i = _word(text, i, warn)
                 tokens.append(("word", word, start))
         else:
             raise TriggerError(f"unexpected character {char!r}", text, start)
@@ -142,12 +148,30 @@ def _tokenize(text):
     return tokens
 
 
-def _number_end(text, i):
+def _string_end(text, i):
+    quote = text[i]
+    end = text.find(quote, i + 1)
+    if end < 0:
+        raise TriggerError(f"unterminated string: expected a closing '{quote}'", text, i)
+    if not _at_break(text, end + 1):
+        raise TriggerError("expected a space, ',' or ')' after the string", text, end + 1)
+    return end + 1
+
+
+def _number_end(text, i, warn):
+    start = i
     if text[i] in "+-":
         i += 1
     i = _digits_end(text, i)
     if text[i:i + 1] == ".":
         i = _digits_end(text, i + 1)
+    if text[i:i + 1] in ("e", "E"):
+        head = text[start:i]
+        i += 1
+        if text[i:i + 1] in ("+", "-"):
+            i += 1
+        i = _digits_end(text, i)
+        warn(f"reads no exponent: it takes {head} and skips the rest", start)
     return i
 
 
@@ -160,9 +184,9 @@ def _digits_end(text, i):
     return i
 
 
-def _word(text, i):
-    """Segment joins `name.name` into one word before parsing, so a whole path is one token here
-    too; a backslash makes the next character plain (part of the name, even a '.')."""
+def _word(text, i, warn):
+    """A field with its path is one token, as Segment joins `name.name` into one word before
+    parsing; a backslash makes the next character plain (part of the name, even a '.')."""
     word = ""
     while True:
         while i < len(text) and (_is_letter(text[i]) or _is_digit(text[i]) or text[i] in "_-\\"):
@@ -174,16 +198,12 @@ def _word(text, i):
             i += 1
         if text[i:i + 1] != ".":
             break
-        segment = i + 1
-        if segment == len(text) or not (_is_letter(text[segment]) or text[segment] in "_\\"):
-            raise TriggerError("expected a name after '.' (write a leading digit as '\\0')",
-                               text, segment)
-        i = segment
+        i += 1
+        if i == len(text) or not (_is_letter(text[i]) or _is_digit(text[i]) or text[i] in "_-\\"):
+            raise TriggerError("expected a name after '.'", text, i)
         word += "."
-        keyword = _keyword_at(text, i)
-        if keyword:
-            raise TriggerError(f"expected a name after '.', not the keyword {keyword} (escape it: "
-                               f"\\{keyword})", text, i)
+        if _is_digit(text[i]) or text[i] == "-" or _keyword_at(text, i):
+            warn(f"ends the path before '{text[i]}' (escape it: \\{text[i]})", i)
     if not (_at_break(text, i) or text[i] in "(=!"):
         raise TriggerError("expected a space, '=', '!=' or '(' after the name", text, i)
     return word, i
@@ -198,15 +218,26 @@ def _keyword_at(text, i):
     return None
 
 
+# Reading tokens into a test: one method per rule of the grammar in the module docstring.
+
 class _Parser:
     def __init__(self, text):
         self.text = text
-        self.tokens = _tokenize(text)
+        self.warnings = []
+        self.tokens = _tokenize(text, self.warn)
         self.at = 0
         self.reads = set()
 
+    def warn(self, reading: str, position: int) -> None:
+        note = f"{_SEGMENT}{reading} (at position {position})"
+        if note not in self.warnings:
+            self.warnings.append(note)
+
     def error(self, message, token):
         return TriggerError(message, self.text, token[2])
+
+    def peek(self):
+        return self.tokens[self.at]
 
     def take(self, kind=None, expected=""):
         token = self.tokens[self.at]
@@ -216,139 +247,145 @@ class _Parser:
         return token
 
     def trigger(self):
-        return self.items("end")
+        test = self.any_of(0)
+        self.take("end", "'and', 'or' (followed by a space) or the end of the trigger")
+        return test
 
-    def items(self, closer):
-        tests = [self.item(closer)]
-        conjunction = "and"
-        while self.tokens[self.at][0] in ("and", "or"):
-            conjunction = self.take()[0]
-            tests.append(self.item(closer))
-        if closer == "end":
-            self.take("end", "'and', 'or' (followed by a space) or the end of the trigger")
-        else:
-            self.take(")", "'and', 'or' (followed by a space) or ')'")
-        if len(tests) == 1:
-            return tests[0]
-        return _every(tests) if conjunction == "and" else _some(tests)
+    def any_of(self, depth):
+        first = self.peek()
+        tests, ands = [], False
+        while True:
+            test, anded = self.all_of(depth)
+            tests.append(test)
+            ands = ands or anded
+            if self.peek()[0] != "or":
+                break
+            self.take()
+        if ands and len(tests) > 1:
+            self.warn("applies the last 'and' or 'or' of a group to all of it, where here 'and' "
+                      "binds tighter (add parentheses)", first[2])
+        return tests[0] if len(tests) == 1 else _some(tests)
 
-    def item(self, closer):
+    def all_of(self, depth):
+        tests = [self.unary(depth)]
+        while self.peek()[0] == "and":
+            self.take()
+            tests.append(self.unary(depth))
+        return (tests[0] if len(tests) == 1 else _every(tests)), len(tests) > 1
+
+    def unary(self, depth):
+        if self.peek()[0] != "!":
+            return self.primary(depth)
+        bang = self.take()
+        following = self.peek()
+        if following[0] == "word" and following[1] in ("contains", "match"):
+            return self.function(self.take(), depth, True)
+        self.warn("ignores a '!' that is not right before contains or match", bang[2])
+        test = self.unary(depth)
+        return lambda event: not test(event)
+
+    def primary(self, depth):
         token = self.take()
         kind, value = token[0], token[1]
-        if kind == "(" and closer == "end":
-            return self.items(")")
         if kind == "(":
-            raise self.error("parentheses do not nest in Segment's triggers", token)
-        if kind == "!":
-            name = self.tokens[self.at]
-            if name[0] != "word" or name[1] not in ("contains", "match"):
-                raise self.error("'!' only negates contains(...) or match(...) (Segment ignores "
-                                 "it anywhere else)", token)
-            return self.function(self.take(), closer, True)
+            if depth:
+                self.warn("cannot read parentheses inside parentheses", token[2])
+            test = self.any_of(depth + 1)
+            self.take(")", "'and', 'or' (followed by a space) or ')'")
+            return test
         if kind == "word" and value in ("contains", "match"):
-            return self.function(token, closer, False)
+            return self.function(token, depth, False)
         if kind == "word":
             return self.condition(token)
         raise self.error("expected a condition", token)
 
-    def field(self, token, in_function):
-        """(read(event), kind): the kind, "path" or the field's name, decides what `=` compares."""
-        root, dot, path = token[1].partition(".")
-        self.reads.add(root)
-        if root in _PATH_FIELDS:
-            keys = _path_keys(path)
-            if not keys:
-                raise self.error(f"expected a path after '{root}.'", token)
-            return _path_reader(root, keys), "path"
-        if root not in _TEXT_FIELDS:
-            raise self.error("expected a field: type, event, name, userId, properties.*, "
-                             "traits.* or context.*", token)
-        if dot:
-            raise self.error(f"'{root}' has no fields (Segment ignores '.{path}')", token)
-        if in_function and root == "type":
-            raise self.error("contains() and match() do not work on type (Segment drops the "
-                             "condition)", token)
-        return (lambda event: event.get(root)), root
-
-    def function(self, token, closer, negate):
-        self.take("(", f"'(' after {token[1]}")
-        read = self.field(self.take("word", "a field"), True)[0]
+    def function(self, token, depth, negate):
+        name = token[1]
+        self.take("(", f"'(' after {name}")
+        field = self.take("word", "a field")
+        read, root = self.field(field)
+        if root == "type":
+            self.warn(f"drops {name}() on type", field[2])
         self.take(",", "','")
         pattern = self.take("string", 'a "quoted string"')
         self.take(")", "')'")
-        if closer == ")" and self.tokens[self.at][0] != ")":
-            raise self.error(f"{token[1]}() must be the last condition inside parentheses "
-                             "(Segment ends the group at its ')')", token)
-        text = pattern[1]
-        if token[1] == "contains":
-            found = lambda actual: text in actual
-        elif text.count("*") != 1 or text[0] != "*" and text[-1] != "*":
-            raise self.error('expected a pattern "prefix*" or "*suffix" with one *', pattern)
-        elif text[-1] == "*":
-            found = lambda actual: actual.startswith(text[:-1])
-        else:
-            found = lambda actual: actual.endswith(text[1:])
+        if depth and self.peek()[0] != ")":
+            self.warn(f"ends the group at the ')' of {name}(), so what follows joins the outer group",
+                      token[2])
+        found = _contains(pattern[1]) if name == "contains" else self.glob(pattern)
 
         def test(event):
             actual = read(event)  # only text can contain, start or end with anything
             return isinstance(actual, str) and (not found(actual) if negate else found(actual))
         return test
 
+    def glob(self, pattern):
+        text = pattern[1]
+        segment_reads = ("starts with", text[:-1]) if text.endswith("*") else ("ends with", text[1:])
+        if "*" in segment_reads[1] or not (text.endswith("*") or text.startswith("*")):
+            self.warn(f'reads match(..., "{text}") as {segment_reads[0]} "{segment_reads[1]}", '
+                      "with no wildcard", pattern[2])
+        return _glob(text)
+
     def condition(self, token):
-        read, kind = self.field(token, False)
+        read, root = self.field(token)
         op = self.take("op", "an operator: =, !=, <, <=, >, >=")[1]
         value = self.take()
         if op not in ("=", "!="):
             if value[0] != "number":
                 raise self.error(f"expected a number after '{op}'", value)
             return _compare(read, op, float(value[1]))
-        test = self.equality(kind, op, value)
-        if kind != "path" and op == "=" and value[0] == "string":
+        if value[0] == "number":
+            return self.number(read, token[1], root, op, value)
+        if value[0] == "string" and op == "=" and root in _TEXT_FIELDS:
             text = value[1]
-            return lambda event: event.get(kind) == text  # `type = "track"` in one call, not three
-        return lambda event: test(read(event))
+            return lambda event: event.get(root) == text  # `type = "track"` in one call, not three
+        equal = self.value(token[1], root, op, value)
+        if op == "=":
+            return lambda event: equal(read(event))
+        return lambda event: not equal(read(event))
 
-    def equality(self, kind, op, value):
-        """`field = value` or `!=`: what Segment compares depends on both the field and the value."""
-        sort, text = value[0], value[1]
-        flag = sort == "word" and text in ("true", "false")
+    def number(self, read, name, root, op, token):
+        """`= 5` and `!= 5` both want a number: a value that is none fails them both."""
+        number = float(token[1])
+        if root in _TEXT_FIELDS:
+            self.warn(f'compares {name} with the text "{number_text(number)}", not with a number', token[2])
+        if op == "=":
+            return lambda event: _is_number(read(event)) and float(read(event)) == number
+        return lambda event: _is_number(read(event)) and float(read(event)) != number
+
+    def value(self, name, root, op, token):
+        """The test of `field = value` for text, null and booleans; `!=` is its negation."""
+        sort, text = token[0], token[1]
+        if sort == "string":
+            return lambda actual: actual == text
         if sort == "null":
-            if kind in ("type", "event"):
-                raise self.error(f'Segment compares {kind} with the text "null" here, not with '
-                                 "a missing value", value)
-            test = lambda actual: actual is None
-        elif flag and kind in ("userId", "path"):
-            if op == "!=":
-                raise self.error(f'Segment compares != {text} with the text "{text}"; use '
-                                 f"= {'false' if text == 'true' else 'true'}", value)
+            if root in ("type", "event"):
+                self.warn(f'compares {name} with the text "null", not with a missing value', token[2])
+            return lambda actual: actual is None
+        if sort == "word" and text in ("true", "false"):
+            if root in ("type", "event", "name") or op == "!=":
+                self.warn(f'compares {name} {op} {text} with the text "{text}", not with a boolean',
+                          token[2])
             boolean = text == "true"
             return lambda actual: actual is boolean
-        elif sort == "number" and kind == "path":
-            number = float(text)
-            if op == "=":
-                return lambda actual: _is_number(actual) and float(actual) == number
-            return lambda actual: _is_number(actual) and float(actual) != number
-        elif sort == "number" or sort == "string" or flag:
-            if sort == "number":
-                text = self.number_text(value)
-            test = lambda actual: actual == text
-        else:
-            raise self.error('expected a value: a "quoted string", a number, true, false or null',
-                             value)
-        return test if op == "=" else lambda actual: not test(actual)
+        raise self.error('expected a value: a "quoted string", a number, true, false or null', token)
 
-    def number_text(self, token):
-        """Segment compares a text field with JavaScript's String(Number(token)), which rewrites
-        007, 1.50, +5 and long numbers; we only take numbers it writes back unchanged."""
-        number = token[1]
-        whole, _, decimals = number.lstrip("-").partition(".")
-        if (number[0] == "+" or number == "-0"  # JavaScript writes 5 and 0
-                or whole[0] == "0" and whole != "0" or decimals.endswith("0")  # 7 and 1.5
-                or len((whole + decimals).strip("0")) > 15  # rounded to a double first
-                or len(whole) > 21 or whole == "0" and decimals.startswith("000000")):  # 1e+21, 1e-7
-            raise self.error("Segment would compare the text of this number as JavaScript "
-                             'writes it; write it that way or quote it', token)
-        return number
+    def field(self, token):
+        """(read(event), root): the root is the field's name (type, event... or properties...)."""
+        root, dot, path = token[1].partition(".")
+        self.reads.add(root)
+        if root in _PATH_FIELDS:
+            keys = _path_keys(path)
+            if not keys:
+                raise self.error(f"expected a path after '{root}.'", token)
+            return _path_reader(root, keys), root
+        if root not in _TEXT_FIELDS:
+            raise self.error("expected a field: type, event, name, userId, properties.*, "
+                             "traits.* or context.*", token)
+        if dot:
+            raise self.error(f"'{root}' has no fields", token)
+        return (lambda event: event.get(root)), root
 
 
 # Testing events.
@@ -392,6 +429,34 @@ def _compare(read, op, number):
     return test
 
 
+def _contains(text):
+    return lambda actual: text in actual
+
+
+def _glob(pattern):
+    """`*` is any run of characters; the rest must match exactly, in order."""
+    parts = pattern.split("*")
+    head, tail, middle = parts[0], parts[-1], parts[1:-1]
+    if len(parts) == 1:
+        return lambda actual: actual == pattern
+    if not middle:
+        shortest = len(head) + len(tail)
+        return lambda actual: len(actual) >= shortest and actual.startswith(head) and actual.endswith(tail)
+
+    def found(actual):
+        end = len(actual) - len(tail)
+        if end < len(head) or not actual.startswith(head) or not actual.endswith(tail):
+            return False
+        at = len(head)
+        for part in middle:
+            at = actual.find(part, at, end)
+            if at < 0:
+                return False
+            at += len(part)
+        return True
+    return found
+
+
 def _path_keys(path):
     keys = []
     key = ""
@@ -414,5 +479,3 @@ def _path_reader(root, keys):
             value = member(value, key, None)
         return value
     return read
-
-
