@@ -85,3 +85,17 @@ def test_a_subscription_that_cannot_be_used_is_left_out_and_the_others_run(page,
     assert [call["args"][0] for call in sdk_calls(page, 1)] == ["sentinel"]
     stats = page.evaluate("window['1flowDestination']()[0].load().then(() => oneflowWeb.stats())")
     assert (stats["state"], [left["subscription"] for left in stats["leftOut"]]) == ("ready", ['subscriptions[0] ("Broken")'])
+
+
+def test_a_trigger_segments_engine_reads_differently_runs_as_written_with_one_warning(page, install):
+    # Segment's parseFql reads this as three conditions joined by "and", so it would send nothing.
+    builders = entry("Big orders", 'type = "identify" or (contains(event, "Order") and properties.total > 100)',
+                     "trackEvent", {"event_name": {"@path": "$.event"}})
+    with page.expect_console_message(lambda m: m.type == "warning" and "runs as written" in m.text,
+                                     timeout=30000) as message:
+        install(page, [builders, SENTINEL],
+                "analytics.track('Order', {total: 150}); analytics.track('Order', {total: 5}); analytics.track('sentinel')")
+    assert 'subscriptions[0] ("Big orders")' in message.value.text and "ends the group" in message.value.text
+    sdk_calls(page, 2)
+    page.wait_for_timeout(200)
+    assert delivered(page) == [("logEvent", ["Order", {}]), ("logEvent", ["sentinel", {}])]

@@ -77,6 +77,16 @@ def test_check_reports_each_subscription_in_order_and_fails_when_any_is_left_out
     assert lines[-1] == path + ": 1 subscription(s) usable, 2 left out: the destination runs without them"
 
 
+def test_check_warns_about_a_trigger_segments_engine_reads_differently_and_passes(write, capsys):
+    entries = [{"name": "Nulls", "subscribe": "event = null", "partnerAction": "trackEvent"}]
+    path = write("s.json", {"subscriptions": entries})
+    assert main(["check", path]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == (path + ': warning: subscriptions[0] ("Nulls"): the trigger "event = null" runs as written, '
+                        "but Segment's own engine compares event with the text \"null\", not with a missing value "
+                        "(at position 8).")
+
+
 def test_check_refuses_more_than_fifty_mappings(write, capsys):
     path = write("s.json", {"subscriptions": [PAGE_AS_TRACK] * 51})
     assert main(["check", path]) == 1

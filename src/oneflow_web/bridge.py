@@ -43,7 +43,7 @@ def start() -> None:
         hub.fail(str(error))
         return
     try:
-        _report_left_out(hub, settings.left_out)
+        _report_subscriptions(hub, settings)
         destination = Destination(settings)
         reads = json.dumps(destination.reads())
 
@@ -63,11 +63,15 @@ def start() -> None:
         _fail_with_bug(hub, error)
 
 
-def _report_left_out(hub, left_out: list) -> None:
-    """One console error per subscription that cannot be used; `oneflowWeb.stats()` lists them too."""
-    for problem in left_out:
+def _report_subscriptions(hub, settings) -> None:
+    """Once, at load: an error per subscription left out (`oneflowWeb.stats()` lists them too),
+    and a warning per trigger that Segment's own engine would read differently."""
+    for problem in settings.left_out:
         window.console.error(PREFIX, "%s is left out; the other subscriptions run." % problem.text())
-    hub.leftOut = json.dumps([problem.to_json() for problem in left_out])
+    hub.leftOut = json.dumps([problem.to_json() for problem in settings.left_out])
+    for subscription in settings.subscriptions:
+        if subscription.trigger.warnings:
+            window.console.warn(PREFIX, subscription.warning())
 
 
 def _fail_with_bug(hub, error: Exception) -> None:

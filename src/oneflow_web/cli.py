@@ -41,6 +41,7 @@ def check(path: str) -> int:
     # In the order of the settings, so each line matches an entry the user can find.
     lines = [(s.index, "ok  %s: %s -> %s" % (s.name, s.subscribe, s.action.key)) for s in settings.subscriptions]
     lines += [(problem.index, "%s: %s (left out)" % (path, problem.text())) for problem in settings.left_out]
+    lines += [(s.index, "%s: warning: %s" % (path, s.warning())) for s in settings.subscriptions if s.warning()]
     for _, line in sorted(lines, key=lambda pair: pair[0]):
         print(line)
     if settings.left_out:

@@ -32,8 +32,9 @@ class LeftOut:
 class Subscription:
     """One enabled entry: a parsed trigger, the action it runs and the mapping it feeds it."""
 
-    def __init__(self, index: int, name: str, subscribe: str, action, mapping_: dict):
+    def __init__(self, index: int, where: str, name: str, subscribe: str, action, mapping_: dict):
         self.index = index
+        self.where = where  # subscriptions[i] ("name"), as messages name it
         self.name = name
         self.subscribe = subscribe
         self.trigger = triggers.parse(subscribe)
@@ -42,6 +43,13 @@ class Subscription:
         self.transform = mapping.prepare(mapping_)
         mapped = mapping.reads(mapping_)
         self.reads = None if mapped is None else mapped | self.trigger.reads  # None: any key
+
+    def warning(self) -> str:
+        """One line when Segment's own engine would read the trigger differently, else ""."""
+        if not self.trigger.warnings:
+            return ""
+        return "%s: the trigger %s runs as written, but %s." % (
+            self.where, json.dumps(self.subscribe), "; ".join(self.trigger.warnings))
 
 
 def load_subscriptions(raw) -> tuple:
@@ -72,7 +80,7 @@ def load_subscriptions(raw) -> tuple:
             continue
         where = _where(index, entry)
         try:
-            usable.append(_load_entry(index, entry))
+            usable.append(_load_entry(index, where, entry))
         except SubscriptionError as error:
             left_out.append(LeftOut(index, where, str(error)))
     return usable, left_out
@@ -85,7 +93,7 @@ def _where(index: int, entry) -> str:
     return '%s ("%s")' % (where, name) if isinstance(name, str) and name else where
 
 
-def _load_entry(index: int, entry) -> Subscription:
+def _load_entry(index: int, where: str, entry) -> Subscription:
     if not isinstance(entry, dict):
         raise SubscriptionError("must be an object, not %s." % type(entry).__name__)
     name = entry.get("name")
@@ -106,6 +114,6 @@ def _load_entry(index: int, entry) -> Subscription:
     if not isinstance(mapping_, dict):
         raise SubscriptionError('"mapping" must be an object of field: value.')
     try:
-        return Subscription(index, name, subscribe, action, mapping_)
+        return Subscription(index, where, name, subscribe, action, mapping_)
     except (triggers.TriggerError, mapping.MappingError) as error:
         raise SubscriptionError(str(error))
