@@ -112,7 +112,7 @@ console.log(held);
 SNAPSHOT_IMPORTS = """
 import sys, json
 sys.path.insert(0, '/home/pyodide')
-import html, oneflow_web.destination, oneflow_web.events, oneflow_web.sdk, oneflow_web.settings
+import html, oneflow_web.delivery
 json.dumps([module.__file__.rsplit('/', 1)[1] for name, module in sys.modules.items()
             if name.split('.')[0] == 'oneflow_web'])
 """

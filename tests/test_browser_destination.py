@@ -95,7 +95,7 @@ def test_events_fired_before_python_is_ready_all_arrive_in_order(site, page, run
 PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor", "py-game", "py-terminal")
 OUR_PACKAGE = {"pyodide": ["oneflow_web/bridge.py"],  # the memory snapshot holds the other modules
                "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
-                   "__init__", "bridge", "definition", "destination", "events", "jsvalue", "mapping", "sdk",
+                   "__init__", "bridge", "definition", "delivery", "destination", "events", "jsvalue", "mapping", "sdk",
                    "settings", "subscriptions", "triggers"))}
 
 

@@ -1,0 +1,103 @@
+"""Events in, 1Flow calls and console lines out, counted: the decisions both threads share.
+
+On the main thread the bridge acts on them at once; in worker mode the worker sends them to the
+page as JSON and the loader acts on them. Either way, what reaches the SDK and the console is
+decided here, in pure Python, so it is the same on every runtime and testable under CPython.
+"""
+import json
+
+from . import sdk
+from .destination import ERROR, FILTERED, NO_MATCH, Destination
+from .events import parse_event
+from .settings import load_settings
+
+
+def prepare(settings_text: str) -> tuple:
+    """(settings, destination, console lines to show once) from the loader's settings text.
+
+    Raises SettingsError, or ValueError for text that is not JSON, with the message to show.
+    """
+    settings = load_settings(json.loads(settings_text))
+    lines = [("error", "%s is left out; the other subscriptions run." % problem.text())
+             for problem in settings.left_out]
+    lines += [("warn", subscription.warning()) for subscription in settings.subscriptions
+              if subscription.trigger.warnings]
+    return settings, Destination(settings), lines
+
+
+def left_out_json(settings) -> str:
+    """The subscriptions that cannot be used, for `oneflowWeb.stats().leftOut`."""
+    return json.dumps([problem.to_json() for problem in settings.left_out])
+
+
+class Delivery:
+    """Delivers events and counts what became of them, for `oneflowWeb.stats()`.
+
+    `call_sdk(method, args_json)` makes one 1Flow call (method "" calls the command function);
+    `console(level, text)` writes one line ("log", "warn" or "error").
+    """
+
+    def __init__(self, destination: Destination, debug: bool, generation: str, call_sdk, console):
+        self.destination = destination
+        self.debug = debug
+        self.generation = generation  # which SDK the loader found: sdk.OBJECT or sdk.COMMAND
+        self.call_sdk = call_sdk
+        self.console = console
+        self.delivered = 0
+        self.calls = 0
+        self.skipped = {}
+
+    def stats(self) -> str:
+        return json.dumps({"sdk": self.generation, "delivered": self.delivered, "calls": self.calls,
+                           "skipped": self.skipped})
+
+    def receive(self, text: str) -> None:
+        """Handle one event; any fault is reported and contained so the next event is unaffected."""
+        event_type = "unknown"
+        try:
+            event = parse_event(text)
+            if isinstance(event, dict) and isinstance(event.get("type"), str):
+                event_type = event["type"]
+            outcome = self.destination.handle(event)
+            for call in outcome.calls:
+                method, args = sdk.shape(call, self.generation)
+                self.call_sdk(method, json.dumps(args))
+        except Exception as error:  # a fault in our code must never reach the host page
+            self._count(ERROR)
+            self.console("error", "could not handle a %s event: %s" % (event_type, _describe(error)))
+            return
+        if outcome.calls:
+            self.delivered += 1
+            self.calls += len(outcome.calls)
+        else:
+            self._count(outcome.kind())
+        self._report(event_type, outcome)
+
+    def _count(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+
+    def _report(self, event_type: str, outcome) -> None:
+        if self.debug:
+            for call in outcome.calls:
+                self.console("log", "%s event -> %s" % (event_type, sdk.call_text(call, self.generation)))
+        for subscription, kind, reason in outcome.skipped:
+            if kind in (NO_MATCH, FILTERED) and not self.debug:
+                continue  # routine: only worth a line when debugging
+            line = "%s event not sent by %s (%s): %s" % (event_type, _who(subscription), kind, reason)
+            if kind == ERROR:
+                self.console("error", line)
+            elif kind not in (NO_MATCH, FILTERED):
+                self.console("warn", line)
+            else:
+                self.console("log", line)
+
+
+def _who(subscription: str) -> str:
+    return "any subscription" if subscription == "*" else 'subscription "%s"' % subscription
+
+
+def _describe(error: Exception) -> str:
+    text = "%s: %s" % (type(error).__name__, error)
+    if "recursion" in text.lower():
+        return "it is nested too deeply to handle (%s); flatten its properties or traits" % text
+    return text
