@@ -15,9 +15,13 @@
   var FACTORY = '1flowDestination';
   var VERSION = '0.1.0';
   var PREFIX = '[' + NAME + ']';
+  // `files`: what the interpreter fetches itself (a worker's downloads are not in the page's
+  // Resource Timing, so these are checked by hand when a worker fails).
   var RUNTIMES = {
-    pyodide: { type: 'py', interpreter: 'pyodide/boot.mjs' },
-    micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs' }
+    pyodide: { type: 'py', interpreter: 'pyodide/boot.mjs',
+      files: ['pyodide/pyodide.mjs', 'pyodide/pyodide.asm.mjs', 'pyodide/pyodide.asm.wasm', 'pyodide/snapshot.bin',
+        'pyodide/python_stdlib.zip'] },
+    micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs', files: ['micropython/micropython.wasm'] }
   };
   // PyScript plugins we do not use: skipping them saves requests, and without "error"
   // PyScript never writes its error banner into the host page.
@@ -116,6 +120,7 @@
     var receive = null;
     var pythonStats = null;
     var reads = null;
+    var batch = null;
     var draining = false;
     var state = 'loading';
     var failure = null;
@@ -131,10 +136,13 @@
 
     hub.settings = JSON.stringify(settings);
     hub.nonce = pageNonce(settings.nonce);
-    hub.ready = function (pythonReceive, pythonCounts, readsJson) {
+    // receive(text) takes one event on the main thread; in worker mode, receiveBatch(texts)
+    // takes every held event at once and settles when the worker's answer has been acted on.
+    hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch) {
       if (state !== 'loading') return;
       clearTimeout(bootTimer);
       receive = pythonReceive;
+      batch = receiveBatch || null;
       pythonStats = pythonCounts;
       performance.mark('oneflow-web: ready');
       var keys = JSON.parse(readsJson);
@@ -146,8 +154,9 @@
       settle.resolve();
       drain();
     };
+    // Once, while loading or later (a worker may die after it was ready).
     hub.fail = function (message) {
-      if (state !== 'loading') return;
+      if (state === 'failed') return;
       clearTimeout(bootTimer);
       state = 'failed';
       failure = message;
@@ -207,7 +216,8 @@
         return ctx;
       }
       queue.push(text);
-      if (queue.length > bufferLimit) {
+      // The limit is for start-up; once ready, events wait only for the worker's batch in flight.
+      if (state === 'loading' && queue.length > bufferLimit) {
         queue.shift();
         if (counts.dropped++ === 0) {
           console.warn(PREFIX + ' more than ' + bufferLimit + ' events arrived before 1Flow was ready; the oldest are dropped (see oneflowWeb.stats()).');
@@ -218,8 +228,20 @@
     }
 
     function drain() {
-      if (!receive || draining) return;
+      if (state !== 'ready' || draining || !queue.length) return;
       draining = true;
+      if (batch) {
+        var events = queue;
+        queue = [];
+        batch(events).then(function () {
+          draining = false;
+          drain();
+        }, function (error) {
+          counts.dropped += events.length;
+          hub.fail('the Python worker could not handle events: ' + (error && error.message || error));
+        });
+        return;
+      }
       try {
         for (var i = 0; i < queue.length; i++) {
           try {
@@ -238,7 +260,7 @@
     var bootTimer = setTimeout(function () {
       hub.fail('Python did not start within ' + bootTimeout / 1000 + ' s. Check that every file of dist/ is served beside ' + base + 'oneflow-web.js.');
     }, bootTimeout);
-    boot(settings.runtime);
+    boot(settings.runtime, settings.thread);
 
     return {
       name: NAME,
@@ -325,34 +347,127 @@
     (first ? first.parentNode : document.head).insertBefore(tag, first);
   }
 
-  function boot(runtimeName) {
+  function boot(runtimeName, threadName) {
     var name = runtimeName || 'pyodide';
+    var thread = threadName || 'main';
     if (!Object.prototype.hasOwnProperty.call(RUNTIMES, name)) {
       hub.fail('Unknown runtime "' + name + '": use "pyodide" (the default) or "micropython".');
+      return;
+    }
+    if (thread !== 'main' && thread !== 'worker') {
+      hub.fail('Unknown thread "' + thread + '": use "main" (the default) or "worker".');
       return;
     }
     watchBoot();
     var runtime = RUNTIMES[name];
     var files = {};
-    PACKAGE[runtime.type].forEach(function (name) { files[base + 'oneflow_web/' + name] = './oneflow_web/' + name; });
-    var python = document.createElement('script');
-    python.type = runtime.type;
-    python.setAttribute('config', JSON.stringify({
-      interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
-    }));
-    python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
-    document.head.appendChild(python);
-    // PyScript also loads every plugin for the interpreter type we do not use, unless a
-    // config of that type turns them off; six chunks fetched on the critical path.
-    var other = runtime.type === 'py' ? 'mpy' : 'py';
-    if (!document.querySelector(other + '-config, script[type="' + other + '"]')) {
-      var config = document.createElement(other + '-config');
-      config.textContent = JSON.stringify({ plugins: PYSCRIPT_PLUGINS });
-      document.head.appendChild(config);
+    var unused = thread === 'main' ? 'worker.' : 'bridge.';  // each thread has its own seam
+    PACKAGE[runtime.type].forEach(function (name) {
+      if (name.indexOf(unused) !== 0) files[base + 'oneflow_web/' + name] = './oneflow_web/' + name;
+    });
+    if (thread === 'main') {
+      var python = document.createElement('script');
+      python.type = runtime.type;
+      python.setAttribute('config', JSON.stringify({
+        interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
+      }));
+      python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
+      document.head.appendChild(python);
     }
-    import(base + 'pyscript/core.js').catch(function (error) {
+    // PyScript loads every plugin of an interpreter type unless a config of that type turns
+    // them off: six chunks on the critical path for a type we do not use.
+    ['py', 'mpy'].forEach(function (type) {
+      if (!document.querySelector(type + '-config, script[type="' + type + '"]')) {
+        var config = document.createElement(type + '-config');
+        config.textContent = JSON.stringify({ plugins: PYSCRIPT_PLUGINS });
+        document.head.appendChild(config);
+      }
+    });
+    import(base + 'pyscript/core.js').then(function (core) {
+      if (thread === 'worker') return startWorker(core, runtime, files);
+    }, function (error) {
       hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
     });
+  }
+
+  // Worker mode: the interpreter and the whole engine run in a Web Worker started through
+  // PyScript; Python decides (worker.py answers in JSON text) and this page acts: it injects
+  // the SDK, makes the 1Flow calls and writes the console lines Python hands it.
+  var workerFiles = [];
+
+  function startWorker(core, runtime, files) {
+    workerFiles = [base + 'oneflow-worker.py', base + runtime.interpreter].concat(
+      runtime.files.map(function (name) { return base + name; }), Object.keys(files));
+    var worker = null;
+    var workerStats = '{}';
+    // PyScript's worker support is ready once its custom element is: a worker made earlier
+    // starts without the `pyscript` module.
+    return customElements.whenDefined(runtime.type + '-script').then(function () {
+      var start = runtime.type === 'py' ? core.PyWorker : core.MPWorker;
+      return start(base + 'oneflow-worker.py', {
+        version: base + runtime.interpreter, config: { files: files, sync_main_only: true }
+      });
+    }).then(function (started) {
+      worker = started;
+      worker.addEventListener('error', function (event) {
+        event.preventDefault();
+        hub.fail('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
+      });
+      return worker.sync.start(hub.settings);
+    }).then(function (text) {
+      var answer = JSON.parse(text);
+      if (answer.error) return hub.fail(answer.error);
+      answer.console.forEach(function (line) { console[line[0]](PREFIX, line[1]); });
+      hub.leftOut = answer.leftOut;
+      loadSdk(answer.sdk[0], answer.sdk[1], answer.sdk[2], function (generation, problem) {
+        if (problem) {
+          worker.sync.sdk_problem(problem).then(hub.fail, workerFault);
+          return;
+        }
+        worker.sync.ready(generation).then(function (stats) {
+          workerStats = stats;
+          hub.ready(null, function () { return workerStats; }, JSON.stringify(answer.reads), function (events) {
+            return worker.sync.deliver(JSON.stringify(events)).then(function (reply) {
+              var done = JSON.parse(reply);
+              workerStats = done.stats;
+              done.actions.forEach(act);
+            });
+          });
+        }, workerFault);
+      });
+    }).catch(workerFault);
+  }
+
+  function workerFault(error) {
+    var message = String(error && error.message || error);
+    whichFileFails(workerFiles).then(function (failed) {
+      hub.fail(failed || 'the Python worker failed: ' + message + '.');
+    });
+  }
+
+  // The first of these URLs that does not load, as a sentence, or '' when all do.
+  function whichFileFails(urls) {
+    return Promise.all(urls.map(function (url) {
+      return fetch(url, { method: 'HEAD', cache: 'no-store' }).then(function (response) {
+        return response.ok ? '' : 'Could not load ' + url + ' (HTTP ' + response.status + ').';
+      }, function () { return 'Could not load ' + url + '.'; });
+    })).then(function (answers) {
+      var failed = answers.filter(Boolean)[0];
+      return failed ? failed + ' Serve the whole dist/ folder beside oneflow-web.js.' : '';
+    });
+  }
+
+  // One action of the worker's answer: a 1Flow call, or a console line.
+  function act(action) {
+    if (action[0] !== 'call') {
+      console[action[0]](PREFIX, action[1]);
+      return;
+    }
+    try {
+      hub.call(action[1], action[2]);
+    } catch (error) {
+      console.error(PREFIX + ' the 1Flow SDK threw on a call: ' + error);
+    }
   }
 
   // PyScript does not report a runtime file that fails to load, so watch for it here:
@@ -417,6 +532,7 @@
         bufferLimit: script.getAttribute('data-buffer-limit') || undefined,
         sdkTimeout: script.getAttribute('data-sdk-timeout') || undefined,
         bootTimeout: script.getAttribute('data-boot-timeout') || undefined,
+        thread: script.getAttribute('data-thread') || undefined,
         nonce: script.getAttribute('data-nonce') || undefined
       })[0]);
       if (registered && typeof registered.catch === 'function') {

@@ -126,6 +126,16 @@ def test_a_nonce_that_is_not_text_is_a_clear_error():
         load_settings({"projectApiKey": "k", "nonce": 123})
 
 
+@pytest.mark.parametrize("thread", ["main", "worker", None])
+def test_known_threads_are_accepted(thread):
+    assert load_settings({"projectApiKey": "k", "thread": thread}).api_key == "k"
+
+
+def test_unknown_thread_is_a_clear_error():
+    with pytest.raises(SettingsError, match='"thread" is \'gpu\': use "main"'):
+        load_settings({"projectApiKey": "k", "thread": "gpu"})
+
+
 def test_unknown_runtime_is_a_clear_error():
     with pytest.raises(SettingsError, match='"runtime" is \'lua\': use "pyodide"'):
         load_settings({"projectApiKey": "k", "runtime": "lua"})

@@ -161,6 +161,8 @@ SETTINGS = [
             description="Your own trigger + action + mapping entries; the presets apply without them."),
     Setting("debug", "Debug", BOOLEAN, description="Log every decision to the console."),
     Setting("runtime", "Runtime", STRING, description='"pyodide" (the default) or "micropython".'),
+    Setting("thread", "Thread", STRING,
+            description='"main" (the default) or "worker": where Python runs, beside the page or in a Web Worker.'),
     Setting("bufferLimit", "Buffer limit", WHOLE_NUMBER,
             description="Events held while Python and the SDK load; beyond it the oldest are dropped."),
     Setting("sdkTimeout", "SDK timeout (ms)", WHOLE_NUMBER,
@@ -172,4 +174,5 @@ SETTINGS = [
 ]
 
 RUNTIMES = ("pyodide", "micropython")
+THREADS = ("main", "worker")
 DEFAULT_SDK_TIMEOUT_MS = 10000

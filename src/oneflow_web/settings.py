@@ -50,6 +50,9 @@ def load_settings(raw) -> Settings:
     nonce = raw.get("nonce")
     if nonce is not None and not isinstance(nonce, str):
         raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %r.' % (nonce,))
+    thread = raw.get("thread")
+    if thread not in (None, "") and thread not in definition.THREADS:
+        raise SettingsError('Setting "thread" is %r: use "main" (the default) or "worker".' % (thread,))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)

@@ -11,5 +11,8 @@ export function loadPyodide(options) {
     if (!response.ok) throw new Error('Could not load ' + url + ' (HTTP ' + response.status + ')');
     return response.arrayBuffer();
   });
+  // loadPyodide reports a failed snapshot itself; this copy must not also surface as an
+  // unhandled rejection (in a worker, nothing else would catch it).
+  snapshot.catch(function () {});
   return loadFresh(Object.assign({}, options, { _loadSnapshot: snapshot }));
 }

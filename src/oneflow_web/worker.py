@@ -1,0 +1,61 @@
+"""The seam in worker mode: the engine runs in a Web Worker and meets the page only through
+PyScript's `sync`. The page asks, Python answers with JSON text, and the page acts on the answer:
+Python decides, the page acts (a worker cannot touch `window` or `document`).
+
+    start(settings)     {"error": message}, or {"sdk": [url, key, timeoutMs], "reads": keys or null,
+                        "leftOut": JSON text, "console": [[level, text], ...]}
+    sdk_problem(state)  the message for an SDK that failed to load or to become ready
+    ready(generation)   the SDK the page found ("object" or "command"); answers the stats text
+    deliver(events)     events: a JSON list of event texts; answers {"actions": [...], "stats": text},
+                        actions in order: ["call", method, argsJson] or [level, text] for the console
+"""
+import json
+
+from pyscript import sync
+
+from . import delivery, sdk
+from .settings import SettingsError
+
+_engine = {}
+_actions = []
+
+
+def start(settings_text: str) -> str:
+    try:
+        settings, destination, lines = delivery.prepare(settings_text)
+    except (SettingsError, ValueError) as error:
+        return json.dumps({"error": str(error)})
+    _engine["settings"], _engine["destination"] = settings, destination
+    return json.dumps({"sdk": [settings.sdk_url, settings.api_key, settings.sdk_timeout],
+                       "reads": destination.reads(), "leftOut": delivery.left_out_json(settings),
+                       "console": [list(line) for line in lines]})
+
+
+def sdk_problem(state: str) -> str:
+    settings = _engine["settings"]
+    return sdk.problem_message(state, settings.sdk_url, settings.sdk_timeout)
+
+
+def ready(generation: str) -> str:
+    _engine["delivery"] = delivery.Delivery(
+        _engine["destination"], _engine["settings"].debug, generation,
+        lambda method, args: _actions.append(["call", method, args]),
+        lambda level, text: _actions.append([level, text]))
+    return _engine["delivery"].stats()
+
+
+def deliver(events_text: str) -> str:
+    """Every event of the batch, in order; one event's fault never stops the next (Delivery)."""
+    machine = _engine["delivery"]
+    del _actions[:]
+    for text in json.loads(events_text):
+        machine.receive(text)
+    return json.dumps({"actions": _actions, "stats": machine.stats()})
+
+
+def serve() -> None:
+    """Publish the functions the page calls through `worker.sync`."""
+    sync.start = start
+    sync.sdk_problem = sdk_problem
+    sync.ready = ready
+    sync.deliver = deliver

@@ -1,0 +1,113 @@
+"""Worker mode (thread "worker"): Python runs in a Web Worker and the page acts on its answers."""
+import pytest
+
+import pages
+from conftest import sdk_calls
+
+pytestmark = pytest.mark.browser
+
+KEY = "worker-app-id"
+
+
+def worker_page(site, runtime, calls="", **attributes):
+    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime,
+             "data-thread": "worker"}
+    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
+    return pages.script_tag_page(site, attrs, calls)
+
+
+def test_identify_and_track_reach_the_sdk_from_the_worker(site, page, runtime):
+    page.goto(worker_page(site, runtime, "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})"))
+    assert [(call["method"], call["args"]) for call in sdk_calls(page, 2)] == [
+        ("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"a": 1}])]
+    stats = page.evaluate("oneflowWeb.stats()")
+    assert (stats["state"], stats["delivered"], stats["sdk"]) == ("ready", 2, "object")
+    assert page.evaluate("document.querySelector('script[type=py], script[type=mpy]')") is None
+
+
+
+
+def test_calls_keep_the_order_of_events_across_the_ready_boundary_and_under_a_burst(site, page, runtime):
+    page.goto(worker_page(site, runtime, "for (var i = 0; i < 50; i++) analytics.track('held', {i: i})"))
+    sdk_calls(page, 50)
+    page.evaluate("""() => { const plugin = window['1flowDestination']()[0];
+        for (let i = 50; i < 10050; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
+    page.wait_for_function("oneflowStandIn.calls.length >= 10050", timeout=60000)
+    assert page.evaluate("oneflowStandIn.calls.map(c => c.args[1].i)") == list(range(10050))
+
+
+def watch_errors(page) -> list:
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def expect_error(page, text):
+    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
+
+
+def test_an_sdk_that_cannot_load_is_one_clear_error_in_worker_mode_too(site, page, runtime):
+    errors = watch_errors(page)
+    sdk_url = site.origin + "/cdn/missing-1flow.js"
+    page.route(sdk_url, lambda route: route.fulfill(status=404, body=""))
+    with expect_error(page, "could not be loaded") as message:
+        page.goto(worker_page(site, runtime, "analytics.track('held')", data_sdk_url=sdk_url))
+    assert sdk_url in message.value.text and "1 held event(s) were not delivered" in message.value.text
+    assert errors == []
+
+
+# What the worker fetches for itself, by runtime: its main script, the interpreter, our package.
+WORKER_FILES = {
+    "pyodide": {"worker script": "oneflow-worker.py", "interpreter": "pyodide/snapshot.bin",
+                "package": "oneflow_web/worker.py"},
+    "micropython": {"worker script": "oneflow-worker.py", "interpreter": "micropython/micropython.wasm",
+                    "package": "oneflow_web/delivery.mpy"},
+}
+
+
+@pytest.mark.parametrize("which", ["worker script", "interpreter", "package"])
+def test_a_worker_that_cannot_start_is_one_clear_error_naming_the_file(site, page, runtime, which):
+    errors = watch_errors(page)
+    missing = site.assets + WORKER_FILES[runtime][which]
+    page.route(missing, lambda route: route.fulfill(status=404, body="not found"))
+    with expect_error(page, missing) as message:
+        page.goto(worker_page(site, runtime, "analytics.track('held')"))
+    assert "404" in message.value.text and "1 held event(s) were not delivered" in message.value.text
+    assert page.evaluate("oneflowWeb.stats()")["state"] == "failed"
+    assert errors == []
+
+
+# Notes every Worker the page makes, so a test can make ours fail the way a dying worker does.
+WORKER_SPY = """window.spiedWorkers = []; const PageWorker = window.Worker;
+window.Worker = class extends PageWorker { constructor(...args) { super(...args); spiedWorkers.push(this); } };"""
+
+
+def test_a_worker_that_dies_is_one_clear_error_and_later_events_are_counted_as_dropped(site, page, runtime):
+    errors = watch_errors(page)
+    page.add_init_script(WORKER_SPY)
+    page.goto(worker_page(site, runtime, "analytics.track('first')"))
+    sdk_calls(page, 1)
+    with expect_error(page, "the Python worker stopped: out of memory"):
+        page.evaluate("spiedWorkers.forEach((w) => w.dispatchEvent(new ErrorEvent('error', "
+                      "{message: 'out of memory', cancelable: true})))")
+    page.evaluate("analytics.track('after')")
+    page.wait_for_function("oneflowWeb.stats().dropped === 1")
+    assert page.evaluate("oneflowWeb.stats().state") == "failed"
+    assert errors == []
+
+
+# Worker mode needs blob: workers (worker-src) besides what the main thread needs.
+CSP = ("script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+       "object-src 'none'; base-uri 'none'")
+
+
+def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime):
+    errors = watch_errors(page)
+    nonce = "worker-%s" % runtime
+    sdk_url = site.other_origin(pages.standin_url(site))
+    page.goto(pages.csp_page(site, CSP.format(nonce=nonce), nonce,
+                             {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime,
+                              "data-thread": "worker"}, "analytics.identify('u-1'); analytics.track('under CSP')"))
+    assert [call["method"] for call in sdk_calls(page, 2)] == ["logUser", "logEvent"]
+    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
+    assert errors == []
