@@ -1,14 +1,17 @@
-"""Benchmark oneflow-web on Pyodide and on MicroPython against a hand-written JavaScript floor.
+"""Benchmark oneflow-web on Pyodide and on MicroPython, on the main thread and in a worker,
+against a hand-written JavaScript floor.
 
     .venv/bin/python tests/benchmark.py [--runs N] [--quick] [--json PATH]
 
 A program that prints figures, not a test: timings on a shared machine are too noisy for
-pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Three variants
-of the same page are compared: analytics-next, then a destination added by script tag
-after AnalyticsBrowser.load, then `identify` and `track` fired at once. The destination
-is tests/bench_floor.js (the floor: the least any 1Flow destination must do), or ours,
-oneflow-web.js, with data-runtime="pyodide" or "micropython". All three load the same
-1Flow stand-in SDK from dist/.
+pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Variants of the
+same page are compared: analytics-next, then a destination added by script tag after
+AnalyticsBrowser.load, then `identify` and `track` fired at once. The destination is
+tests/bench_floor.js (the floor: the least any 1Flow destination must do), or ours,
+oneflow-web.js, with each data-runtime and data-thread; one more variant runs the worker
+on plain Pyodide, without the memory snapshot. All load the same 1Flow stand-in SDK from
+dist/. The main thread is what web performance is judged on (Total Blocking Time,
+Interaction to Next Paint), so most figures are the main thread's.
 
 One Chromium runs everything. Each measurement gets a fresh browser context, so nothing
 is cached between runs, and runs are interleaved across the variants, so a slow spell of
@@ -18,6 +21,8 @@ move, so they are the ones to compare between busy and quiet moments.
 """
 import argparse
 import gzip
+
+import brotli
 import html
 import json
 import os
@@ -52,13 +57,37 @@ class Variant(NamedTuple):
     script: str  # path of the destination's script on the site
     attributes: dict  # on its script tag, besides the API key and the SDK's URL
     plugin: str  # a JS expression for the plugin it registered
+    replaced: dict = {}  # files of dist/ served differently: path -> body
+
+
+
+def without_snapshot() -> dict:
+    """Plain Pyodide, for measuring what the memory snapshot buys: Pyodide's own loader in place
+    of boot.mjs, and the loader fetching every module's source (the snapshot held most of them)."""
+    modules = build.browser_modules()
+    loader = (build.DIST / "oneflow-web.js").read_text()
+    start = loader.index('"py": [')
+    loader = loader[:start] + '"py": ' + json.dumps(modules) + loader[loader.index("]", start) + 1:]
+    replaced = {ASSETS + "pyodide/boot.mjs": "export { loadPyodide, version } from './pyodide.mjs';\n",
+                ASSETS + "oneflow-web.js": loader}
+    replaced.update({ASSETS + "oneflow_web/" + name: (build.PACKAGE / name).read_text() for name in modules})
+    return replaced
 
 
 VARIANTS = {
     "floor": Variant("JS floor", FLOOR_PATH, {}, "window.benchFloor"),
-    "pyodide": Variant("Pyodide", OURS_PATH, {"data-runtime": "pyodide"}, OURS_PLUGIN),
-    "micropython": Variant("MicroPython", OURS_PATH, {"data-runtime": "micropython"}, OURS_PLUGIN),
+    "pyodide": Variant("Pyodide main", OURS_PATH, {"data-runtime": "pyodide", "data-thread": "main"}, OURS_PLUGIN),
+    "pyodide-worker": Variant("Pyodide worker", OURS_PATH, {"data-runtime": "pyodide", "data-thread": "worker"},
+                              OURS_PLUGIN),
+    "pyodide-worker-plain": Variant("Pyodide worker, no snapshot", OURS_PATH,
+                                    {"data-runtime": "pyodide", "data-thread": "worker"}, OURS_PLUGIN,
+                                    {}),  # filled in by main(), once dist/ is built
+    "micropython": Variant("MicroPython main", OURS_PATH, {"data-runtime": "micropython", "data-thread": "main"},
+                           OURS_PLUGIN),
+    "micropython-worker": Variant("MicroPython worker", OURS_PATH,
+                                  {"data-runtime": "micropython", "data-thread": "worker"}, OURS_PLUGIN),
 }
+OURS = [key for key in VARIANTS if key != "floor"]
 
 # The site's own calls, at page start: the cold-start clock stops at this track's logEvent.
 PAGE_CALLS = "analytics.identify('user-1', {plan: 'pro'}); analytics.track('Page Start', {source: 'benchmark'});"
@@ -114,7 +143,9 @@ PAGE_PROBES = """
     const mark = performance.getEntriesByName('oneflow-web: Python running')[0];
     return {firstEvent: bench.firstEvent, sdkRequested: started(sdkUrl), packageRequested: started(packagePrefix),
             pythonRunning: mark ? mark.startTime : null,
-            longestTask: Math.max(0, ...tasks)};
+            longestTask: Math.max(0, ...tasks),
+            // Total Blocking Time: what each long task held the main thread beyond 50 ms.
+            blockingTime: tasks.reduce((sum, duration) => sum + Math.max(0, duration - 50), 0)};
   };
 
   // A real event as analytics-next hands it to destinations, for the direct calls.
@@ -168,19 +199,24 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
     plugin = VARIANTS[key].plugin
     context = browser.new_context()
     context.add_init_script(PAGE_PROBES)
+    for path, body in VARIANTS[key].replaced.items():
+        context.route(site.origin + path, serve_body(body))
     page = context.new_page()
     responses = []
     page.on("response", lambda response: responses.append(response))
     try:
+        page.goto("about:blank")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")  # the main thread's CPU from here: navigation to the first event
         page.goto(variant_page(site, key), timeout=TIMEOUT_MS)
         page.wait_for_function("__bench.firstEvent !== null", timeout=TIMEOUT_MS)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Performance.enable")
-        start_cpu = metrics(cdp)["ProcessTime"]
+        start = metrics(cdp)
+        page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
         page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
         result = page.evaluate("([sdk, package]) => __bench.startup(sdk, package)",
                                [pages.standin_url(site), site.assets + "oneflow_web/"])
-        result["startCpuMs"] = start_cpu * 1000
+        result["startCpuMs"] = start["ProcessTime"] * 1000
+        result["startMainCpuMs"] = start["ThreadTime"] * 1000
         page.evaluate("__bench.takeTemplate()")
         for name, script, count in (("direct", "n => __bench.direct(%s, n)" % plugin, DIRECT_EVENTS),
                                     ("burst", "n => __bench.burst(n)", BURST_EVENTS)):
@@ -195,6 +231,11 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
         return result
     finally:
         context.close()
+
+
+def serve_body(body: str):
+    """A route handler answering with this text (JavaScript or Python source)."""
+    return lambda route, request: route.fulfill(status=200, body=body, headers={"Content-Type": "text/javascript"})
 
 
 def metrics(cdp) -> dict:
@@ -220,13 +261,17 @@ def transferred(responses: list, site: Site) -> dict:
             other.append("%s %s" % (response.status, response.url))
         elif path not in files:
             body = served(site, path)
-            files[path] = {"raw": len(body), "gzip": len(gzip.compress(body, compresslevel=6, mtime=0))}
-    return {"raw": sum(f["raw"] for f in files.values()), "gzip": sum(f["gzip"] for f in files.values()),
+            files[path] = {"raw": len(body), "gzip": len(gzip.compress(body, compresslevel=6, mtime=0)),
+                           "brotli": len(brotli.compress(body, quality=11))}
+    return {**{way: sum(f[way] for f in files.values()) for way in ("raw", "gzip", "brotli")},
             "files": files, "notCounted": other}
 
 
 def served(site: Site, path: str) -> bytes:
     """A body as the benchmark's server sends it: generated pages from memory, the rest from dist/."""
+    for variant in VARIANTS.values():
+        if path in variant.replaced:
+            return variant.replaced[path].encode()
     if path in site.generated:
         return site.generated[path][1]
     return (build.DIST / path[len(ASSETS):]).read_bytes()
@@ -241,34 +286,49 @@ def summarise(runs: list) -> dict:
     first_bytes = runs[0]["bytes"]
     return {
         "cold start: first logEvent (ms)": median("firstEvent"),
-        "  renderer CPU until then (ms)": median("startCpuMs"),
+        "  main-thread CPU until then (ms)": median("startMainCpuMs"),
+        "  longest main-thread task until then (ms)": median("longestTask"),
+        "  Total Blocking Time until then (ms)": median("blockingTime"),
+        "  renderer CPU, all threads (ms)": median("startCpuMs"),
         "  Python package requested (ms)": median("packageRequested"),
         "  our Python code running (ms)": median("pythonRunning"),
         "  1Flow SDK requested (ms)": median("sdkRequested"),
         "transfer, raw (KB)": first_bytes["raw"] / 1000,
         "transfer, gzip -6 (KB)": first_bytes["gzip"] / 1000,
+        "transfer, brotli -11 (KB)": first_bytes["brotli"] / 1000,
         "direct plugin.track (us/event)": median("directMs") * 1000 / DIRECT_EVENTS,
         "  main-thread CPU, direct (us/event)": median("directCpuMs") * 1000 / DIRECT_EVENTS,
         "via analytics-next, burst (us/event)": median("burstMs") * 1000 / BURST_EVENTS,
         "  main-thread CPU, burst (us/event)": median("burstCpuMs") * 1000 / BURST_EVENTS,
         "JS heap after burst (MB)": median("jsHeap") / 1e6,
-        "  WebAssembly memory (MB)": median("wasmMemory") / 1e6,
-        "longest task before 1st event (ms)": median("longestTask"),
+        "  WebAssembly memory, page (MB)": median("wasmMemory") / 1e6,
     }
 
 
 def table(summaries: dict) -> str:
-    """Each figure per variant, and the ratio of ours to the floor."""
+    """Each figure per variant (one column each), then each variant's ratio to the floor."""
     floor = summaries["floor"]
-    lines = ["%-38s %10s %10s %7s %12s %7s" % ("figure (median)", "JS floor", "Pyodide", "x floor",
-                                                 "MicroPython", "x floor")]
+    width = "%-42s" + " %9s" * len(VARIANTS)
+    names = [VARIANTS[key].label for key in VARIANTS]
+    lines = ["Columns: " + ", ".join("%d = %s" % (index, name) for index, name in enumerate(names)),
+             width % ("figure (median)", *[str(index) for index in range(len(names))])]
     for figure, base in floor.items():
-        cells = [cell(base)]
-        for key in ("pyodide", "micropython"):
-            value = summaries[key][figure]
-            cells += [cell(value), "%.2fx" % (value / base) if value and base else "-"]
-        lines.append("%-38s %10s %10s %7s %12s %7s" % (figure, *cells))
+        lines.append(width % (figure, *[cell(summaries[key][figure]) for key in VARIANTS]))
+    lines += ["", (("%-42s" + " %9s" * len(OURS)) % ("ratio to the floor", *[str(index) for index in
+                                                                             range(1, len(names))]))]
+    for figure, base in floor.items():
+        ratios = [ratio(summaries[key][figure], base) for key in OURS]
+        lines.append(("%-42s" + " %9s" * len(OURS)) % (figure, *ratios))
     return "\n".join(lines)
+
+
+def ratio(value, base) -> str:
+    """Ours over the floor; "+N" in ms where the floor is 0 (a blocking time of none)."""
+    if value is None or base is None:
+        return "-"
+    if base == 0:
+        return "+%.0f" % value if value else "="
+    return "%.2fx" % (value / base)
 
 
 def cell(value) -> str:
@@ -312,6 +372,7 @@ def main() -> None:
     began = time.monotonic()
     site = Site()  # builds dist/ first when it is missing or stale
     site.add(FLOOR_PATH, (HERE / "bench_floor.js").read_text(), "text/javascript")
+    VARIANTS["pyodide-worker-plain"].replaced.update(without_snapshot())
     results = {key: [] for key in VARIANTS}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(build.CHROMIUM), args=CHROMIUM_ARGS)
@@ -331,7 +392,7 @@ def main() -> None:
     print("%d runs per variant, %d events direct, %d through analytics-next; %.0f s in all\n"
           % (runs, DIRECT_EVENTS, BURST_EVENTS, elapsed))
     print(table(summaries) + "\n")
-    for key in ("pyodide", "micropython"):
+    for key in OURS:
         files = sorted(results[key][0]["bytes"]["files"].items(), key=lambda item: -item[1]["gzip"])
         print("Largest downloads, %s (gzip KB): " % VARIANTS[key].label
               + ", ".join("%s %.0f" % (url.rsplit("/", 1)[-1], sizes["gzip"] / 1000) for url, sizes in files[:5]))
