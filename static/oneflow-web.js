@@ -33,6 +33,7 @@
   var DEFAULT_BUFFER_LIMIT = 1000;
   var DEFAULT_BOOT_TIMEOUT = 60000;
   var SDK_POLL_MS = 10;
+  var WORKER_CHECK_MS = 3000;
 
   if (window.oneflowWeb) {
     console.warn(PREFIX + ' oneflow-web.js is included more than once; the first copy is used.');
@@ -349,13 +350,13 @@
 
   function boot(runtimeName, threadName) {
     var name = runtimeName || 'pyodide';
-    var thread = threadName || 'main';
+    var thread = threadName || 'worker';
     if (!Object.prototype.hasOwnProperty.call(RUNTIMES, name)) {
       hub.fail('Unknown runtime "' + name + '": use "pyodide" (the default) or "micropython".');
       return;
     }
     if (thread !== 'main' && thread !== 'worker') {
-      hub.fail('Unknown thread "' + thread + '": use "main" (the default) or "worker".');
+      hub.fail('Unknown thread "' + thread + '": use "worker" (the default) or "main".');
       return;
     }
     watchBoot();
@@ -400,12 +401,18 @@
       runtime.files.map(function (name) { return base + name; }), Object.keys(files));
     var worker = null;
     var workerStats = '{}';
+    var answered = false;
+    // Some failures inside a worker never reach the page (Pyodide waits forever for a
+    // WebAssembly file that answered 404): if it is slow to answer, look for a missing file.
+    setTimeout(function () {
+      if (!answered) whichFileFails(workerFiles).then(function (failed) { if (failed) hub.fail(failed); });
+    }, WORKER_CHECK_MS);
     // PyScript's worker support is ready once its custom element is: a worker made earlier
     // starts without the `pyscript` module.
     return customElements.whenDefined(runtime.type + '-script').then(function () {
       var start = runtime.type === 'py' ? core.PyWorker : core.MPWorker;
       return start(base + 'oneflow-worker.py', {
-        version: base + runtime.interpreter, config: { files: files, sync_main_only: true }
+        version: base + runtime.interpreter, config: { files: files, sync_main_only: true, plugins: PYSCRIPT_PLUGINS }
       });
     }).then(function (started) {
       worker = started;
@@ -415,6 +422,8 @@
       });
       return worker.sync.start(hub.settings);
     }).then(function (text) {
+      answered = true;
+      performance.mark('oneflow-web: Python running');  // in the worker, answering its first call
       var answer = JSON.parse(text);
       if (answer.error) return hub.fail(answer.error);
       answer.console.forEach(function (line) { console[line[0]](PREFIX, line[1]); });

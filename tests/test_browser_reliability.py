@@ -91,10 +91,10 @@ def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page,
 
 # ---------------------------------------------------------------- the runtime fails
 
-# What each runtime fetches of our package: the bridge source beside Pyodide's snapshot,
-# every module as bytecode for MicroPython.
-BRIDGE = {"pyodide": "oneflow_web/bridge.py", "micropython": "oneflow_web/bridge.mpy"}
-RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/snapshot.bin", BRIDGE["pyodide"]],
+# What each runtime fetches of our package in the default (worker) mode: the worker's seam
+# as source beside Pyodide's snapshot, every module as bytecode for MicroPython.
+SEAM = {"pyodide": "oneflow_web/worker.py", "micropython": "oneflow_web/worker.mpy"}
+RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/snapshot.bin", SEAM["pyodide"]],
                  "micropython": ["micropython/micropython.wasm", "oneflow_web/destination.mpy"]}
 
 
@@ -118,7 +118,7 @@ def test_pyscript_that_cannot_load_is_a_clear_error(site, page, runtime):
 
 def test_python_that_never_answers_is_reported_after_the_boot_timeout(site, page, runtime):
     errors = watch_errors(page)
-    page.route(site.assets + BRIDGE[runtime], lambda route: None)  # never answered
+    page.route(site.assets + SEAM[runtime], lambda route: None)  # never answered
     text = expect_failure(page, tag_page(site, runtime, data_boot_timeout="1500"),
                           "Python did not start within 1.5 s")
     assert site.assets in text
@@ -141,6 +141,7 @@ def test_a_burst_of_ten_thousand_events_arrives_complete_and_in_order(site, page
     sdk_calls(page, 1)
     page.evaluate("""() => { const plugin = window['1flowDestination']()[0];
         for (let i = 0; i < 10000; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
+    page.wait_for_function("oneflowStandIn.calls.length >= 10001", timeout=60000)
     order = page.evaluate("oneflowStandIn.calls.slice(1).map(c => c.args[1].i)")
     assert order == list(range(10000))
 
@@ -318,13 +319,10 @@ def test_a_second_api_key_on_the_same_page_is_a_clear_error(site, page, runtime)
 # ---------------------------------------------------------------- Content-Security-Policy
 
 # The policy the README documents: PyScript builds functions with Function() ('unsafe-eval'),
-# the interpreters compile WebAssembly ('wasm-unsafe-eval'), and PyScript's MicroPython
-# engine starts a helper worker from a blob: URL.
-CSP = {
-    "pyodide": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'",
-    "micropython": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
-                   "object-src 'none'; base-uri 'none'",
-}
+# the interpreters compile WebAssembly ('wasm-unsafe-eval'), and PyScript starts the Python
+# worker (and MicroPython's helper worker) from a blob: URL.
+CSP = {runtime: "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
+                "object-src 'none'; base-uri 'none'" for runtime in ("pyodide", "micropython")}
 
 
 def test_strict_csp_page_works_and_the_sdk_from_another_origin_gets_the_loaders_nonce(site, page, runtime):

@@ -1,4 +1,7 @@
-"""Worker mode (thread "worker"): Python runs in a Web Worker and the page acts on its answers."""
+"""Worker mode (thread "worker", the default): Python runs in a Web Worker and the page acts on its answers.
+
+Every other browser test runs in this mode too; these are the faults and limits only a worker has.
+"""
 import pytest
 
 import pages

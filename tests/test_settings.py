@@ -132,7 +132,7 @@ def test_known_threads_are_accepted(thread):
 
 
 def test_unknown_thread_is_a_clear_error():
-    with pytest.raises(SettingsError, match='"thread" is \'gpu\': use "main"'):
+    with pytest.raises(SettingsError, match='"thread" is \'gpu\': use "worker"'):
         load_settings({"projectApiKey": "k", "thread": "gpu"})
 
 

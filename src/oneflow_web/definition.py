@@ -162,7 +162,7 @@ SETTINGS = [
     Setting("debug", "Debug", BOOLEAN, description="Log every decision to the console."),
     Setting("runtime", "Runtime", STRING, description='"pyodide" (the default) or "micropython".'),
     Setting("thread", "Thread", STRING,
-            description='"main" (the default) or "worker": where Python runs, beside the page or in a Web Worker.'),
+            description='"worker" (the default) or "main": where Python runs, in a Web Worker or beside the page.'),
     Setting("bufferLimit", "Buffer limit", WHOLE_NUMBER,
             description="Events held while Python and the SDK load; beyond it the oldest are dropped."),
     Setting("sdkTimeout", "SDK timeout (ms)", WHOLE_NUMBER,

@@ -52,7 +52,7 @@ def load_settings(raw) -> Settings:
         raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %r.' % (nonce,))
     thread = raw.get("thread")
     if thread not in (None, "") and thread not in definition.THREADS:
-        raise SettingsError('Setting "thread" is %r: use "main" (the default) or "worker".' % (thread,))
+        raise SettingsError('Setting "thread" is %r: use "worker" (the default) or "main".' % (thread,))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)

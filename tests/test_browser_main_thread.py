@@ -1,0 +1,90 @@
+"""The other mode: thread "main", Python beside the page (the default is a Web Worker).
+
+A smoke set on both runtimes: identify and track, held events in order, a fault, a strict CSP
+page, and what the page fetches and reports when Python itself cannot start.
+"""
+import pytest
+
+import pages
+from conftest import sdk_calls
+
+pytestmark = pytest.mark.browser
+
+KEY = "main-thread-app-id"
+
+
+def main_page(site, runtime, calls="", **attributes):
+    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime,
+             "data-thread": "main"}
+    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
+    return pages.script_tag_page(site, attrs, calls)
+
+
+def watch_errors(page) -> list:
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def expect_error(page, text):
+    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
+
+
+def test_identify_and_track_reach_the_sdk_from_the_main_thread(site, page, runtime):
+    page.goto(main_page(site, runtime, "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})"))
+    assert [(call["method"], call["args"]) for call in sdk_calls(page, 2)] == [
+        ("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"a": 1}])]
+    assert page.evaluate("document.querySelectorAll('script[type=py], script[type=mpy]').length") == 1
+
+
+def test_events_held_while_python_starts_arrive_in_order(site, page, runtime):
+    page.goto(main_page(site, runtime, "for (var i = 0; i < 30; i++) analytics.track('held', {i: i})"))
+    assert [call["args"][1]["i"] for call in sdk_calls(page, 30)] == list(range(30))
+
+
+# The main thread's seam: the bridge, as source beside Pyodide's snapshot or as bytecode.
+BRIDGE = {"pyodide": "oneflow_web/bridge.py", "micropython": "oneflow_web/bridge.mpy"}
+
+
+def test_the_page_fetches_the_bridge_and_not_the_worker(site, page, runtime):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(main_page(site, runtime, "analytics.track('first')"))
+    sdk_calls(page, 1)
+    assert site.assets + BRIDGE[runtime] in requests
+    assert [url for url in requests if "oneflow-worker.py" in url or "/oneflow_web/worker." in url] == []
+
+
+def test_a_runtime_file_answering_404_is_a_clear_error(site, page, runtime):
+    errors = watch_errors(page)
+    missing = site.assets + BRIDGE[runtime]
+    page.route(missing, lambda route: route.fulfill(status=404, body="not found"))
+    with expect_error(page, missing) as message:
+        page.goto(main_page(site, runtime, "analytics.track('held')"))
+    assert "404" in message.value.text
+    assert errors == []
+
+
+def test_an_sdk_that_cannot_load_is_one_clear_error(site, page, runtime):
+    sdk_url = site.origin + "/cdn/missing-1flow.js"
+    page.route(sdk_url, lambda route: route.fulfill(status=404, body=""))
+    with expect_error(page, "could not be loaded") as message:
+        page.goto(main_page(site, runtime, "analytics.track('held')", data_sdk_url=sdk_url))
+    assert sdk_url in message.value.text and "1 held event(s) were not delivered" in message.value.text
+
+
+# On the main thread Pyodide starts no worker; MicroPython's engine starts a helper from a blob.
+CSP = {"pyodide": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; object-src 'none'",
+       "micropython": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
+                      "object-src 'none'"}
+
+
+def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime):
+    errors = watch_errors(page)
+    nonce = "main-%s" % runtime
+    page.goto(pages.csp_page(site, CSP[runtime].format(nonce=nonce), nonce,
+                             {"data-api-key": KEY, "data-sdk-url": site.other_origin(pages.standin_url(site)),
+                              "data-runtime": runtime, "data-thread": "main"}, "analytics.track('under CSP')"))
+    assert sdk_calls(page, 1)[0]["args"][0] == "under CSP"
+    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
+    assert errors == []
