@@ -87,6 +87,18 @@ def sdk_calls(page, count: int, timeout: float = 30000) -> list:
     return page.evaluate("oneflowStandIn.calls")
 
 
+def watch_errors(page) -> list:
+    """Uncaught errors of the page, as text: a destination must never add one."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def expect_error(page, text: str):
+    """A context manager waiting for the console error that holds `text`."""
+    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
+
+
 @pytest.fixture(autouse=True)
 def _show_browser_console_on_failure(request):
     """Browser tests print their page's console, which pytest shows only when a test fails."""

@@ -97,7 +97,7 @@ PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor",
 OUR_PACKAGE = {"pyodide": ["oneflow_web/worker.py"],  # the memory snapshot holds the other modules
                "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
                    "__init__", "definition", "delivery", "destination", "events", "jsvalue", "mapping", "sdk",
-                   "settings", "subscriptions", "triggers", "worker"))}
+                   "settings", "subscriptions", "trigger_tokens", "triggers", "worker"))}
 
 
 def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(site, page, runtime):

@@ -6,7 +6,7 @@ page, and what the page fetches and reports when Python itself cannot start.
 import pytest
 
 import pages
-from conftest import sdk_calls
+from conftest import expect_error, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -18,16 +18,6 @@ def main_page(site, runtime, calls="", **attributes):
              "data-thread": "main"}
     attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
     return pages.script_tag_page(site, attrs, calls)
-
-
-def watch_errors(page) -> list:
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def expect_error(page, text):
-    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
 
 
 def test_identify_and_track_reach_the_sdk_from_the_main_thread(site, page, runtime):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import pages
-from conftest import sdk_calls
+from conftest import sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,6 @@ def tag_page(site, runtime, calls="", sdk_url=None, before_loader=OTHER_DESTINAT
     attrs = {"data-api-key": KEY, "data-sdk-url": sdk_url or pages.standin_url(site), "data-runtime": runtime}
     attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
     return pages.script_tag_page(site, attrs, calls, before_loader=before_loader)
-
-
-def watch_errors(page) -> list:
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def expect_failure(page, url, text):

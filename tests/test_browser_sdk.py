@@ -10,7 +10,7 @@ import re
 import pytest
 
 import pages
-from conftest import sdk_calls
+from conftest import expect_error, sdk_calls
 
 pytestmark = pytest.mark.browser
 
@@ -142,10 +142,6 @@ def test_a_queueing_stub_on_the_page_is_not_taken_for_the_sdk(site, page, open_s
 def open_tag_page(site, page, runtime, sdk_url, first=""):
     page.goto(pages.script_tag_page(site, {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime,
                                            "data-sdk-timeout": "1000"}, "analytics.track('held')", first=first))
-
-
-def expect_error(page, text):
-    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
 
 
 def test_a_stub_the_sdk_never_replaces_is_a_clear_error(site, page, runtime):

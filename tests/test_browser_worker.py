@@ -5,7 +5,7 @@ Every other browser test runs in this mode too; these are the faults and limits 
 import pytest
 
 import pages
-from conftest import sdk_calls
+from conftest import expect_error, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +37,6 @@ def test_calls_keep_the_order_of_events_across_the_ready_boundary_and_under_a_bu
         for (let i = 50; i < 10050; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
     page.wait_for_function("oneflowStandIn.calls.length >= 10050", timeout=60000)
     assert page.evaluate("oneflowStandIn.calls.map(c => c.args[1].i)") == list(range(10050))
-
-
-def watch_errors(page) -> list:
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
-def expect_error(page, text):
-    return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
 
 
 def test_an_sdk_that_cannot_load_is_one_clear_error_in_worker_mode_too(site, page, runtime):
