@@ -46,7 +46,7 @@
 
   // The page-wide hub: Python reads `settings`, sets `leftOut` (the subscriptions it cannot
   // use, as JSON), calls `loadSdk` once, then `ready` or `fail` once, and `call` for each
-  // 1Flow call. `stats` is for people debugging a site.
+  // 1Flow call. `stats` is for people debugging a site. (`stop` ends a worker that died.)
   var hub = window.oneflowWeb = {
     version: VERSION,
     settings: null,
@@ -55,6 +55,7 @@
     loadSdk: loadSdk,
     ready: null,
     fail: null,
+    stop: null,
     call: null,
     stats: function () { return { state: 'no plugin created yet' }; }
   };
@@ -155,8 +156,12 @@
       settle.resolve();
       drain();
     };
-    // Once, while loading or later (a worker may die after it was ready).
+    // Once: `fail` while starting (what watches the start-up calls it, so the page's own
+    // troubles later never stop us), `stop` at any time (a worker may die after it was ready).
     hub.fail = function (message) {
+      if (state === 'loading') hub.stop(message);
+    };
+    hub.stop = function (message) {
       if (state === 'failed') return;
       clearTimeout(bootTimer);
       state = 'failed';
@@ -239,7 +244,7 @@
           drain();
         }, function (error) {
           counts.dropped += events.length;
-          hub.fail('the Python worker could not handle events: ' + (error && error.message || error));
+          hub.stop('the Python worker could not handle events: ' + (error && error.message || error));
         });
         return;
       }
@@ -418,7 +423,7 @@
       worker = started;
       worker.addEventListener('error', function (event) {
         event.preventDefault();
-        hub.fail('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
+        hub.stop('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
       });
       return worker.sync.start(hub.settings);
     }).then(function (text) {
@@ -499,7 +504,10 @@
       }).observe({ type: 'resource' });
     }
     document.addEventListener('securitypolicyviolation', function (event) {
-      if (event.blockedURI === 'wasm-eval' || event.blockedURI === 'eval' || ours(event.blockedURI)) {
+      var blocked = event.blockedURI;
+      // PyScript starts its workers from blob: URLs, which worker-src (or child-src) must allow.
+      var worker = blocked.indexOf('blob') === 0 && /^(worker|child|script)-src/.test(event.effectiveDirective);
+      if (blocked === 'wasm-eval' || blocked === 'eval' || worker || ours(blocked)) {
         hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + '). See "Reliability and security" in the oneflow-web README for the policy it needs.');
       }
     });

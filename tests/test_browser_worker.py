@@ -104,3 +104,14 @@ def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime)
     assert [call["method"] for call in sdk_calls(page, 2)] == ["logUser", "logEvent"]
     assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
     assert errors == []
+
+
+def test_a_csp_without_worker_src_is_one_clear_error_naming_the_directive(site, page, runtime):
+    errors = watch_errors(page)
+    nonce = "no-workers"
+    policy = "script-src 'self' 'nonce-%s' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'none'" % nonce
+    with expect_error(page, "Content-Security-Policy blocked blob") as message:
+        page.goto(pages.csp_page(site, policy, nonce, {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site),
+                                                       "data-runtime": runtime, "data-thread": "worker"}))
+    assert "worker-src" in message.value.text and "README" in message.value.text
+    assert errors == []
