@@ -34,6 +34,7 @@
   var DEFAULT_BOOT_TIMEOUT = 60000;
   var SDK_POLL_MS = 10;
   var WORKER_CHECK_MS = 3000;
+  var WORKER_REPLY_MS = 30000;  // a batch of 10,000 events takes about a second here
 
   if (window.oneflowWeb) {
     console.warn(PREFIX + ' oneflow-web.js is included more than once; the first copy is used.');
@@ -441,7 +442,7 @@
         worker.sync.ready(generation).then(function (stats) {
           workerStats = stats;
           hub.ready(null, function () { return workerStats; }, JSON.stringify(answer.reads), function (events) {
-            return worker.sync.deliver(JSON.stringify(events)).then(function (reply) {
+            return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
               var done = JSON.parse(reply);
               workerStats = done.stats;
               done.actions.forEach(act);
@@ -450,6 +451,22 @@
         }, workerFault);
       });
     }).catch(workerFault);
+  }
+
+  // A worker the browser ended (or that hangs) never answers: after WORKER_REPLY_MS, say so.
+  function withinTime(answer) {
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () {
+        reject(new Error('it did not answer within ' + WORKER_REPLY_MS / 1000 + ' s'));
+      }, WORKER_REPLY_MS);
+      answer.then(function (value) {
+        clearTimeout(timer);
+        resolve(value);
+      }, function (error) {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
   }
 
   function workerFault(error) {

@@ -115,3 +115,17 @@ def test_a_csp_without_worker_src_is_one_clear_error_naming_the_directive(site, 
                                                        "data-runtime": runtime, "data-thread": "worker"}))
     assert "worker-src" in message.value.text and "README" in message.value.text
     assert errors == []
+
+
+def test_a_worker_the_browser_ends_is_one_clear_error_after_thirty_seconds(site, page):
+    # Terminated workers send no error: only the missing answer tells. MicroPython alone, for time.
+    errors = watch_errors(page)
+    page.add_init_script(WORKER_SPY)
+    page.goto(worker_page(site, "micropython", "analytics.track('first')"))
+    sdk_calls(page, 1)
+    page.evaluate("spiedWorkers.forEach((w) => w.terminate()); analytics.track('lost')")
+    with page.expect_console_message(lambda m: m.type == "error" and "did not answer within 30 s" in m.text,
+                                     timeout=45000):
+        pass
+    assert page.evaluate("oneflowWeb.stats()")["dropped"] == 1
+    assert errors == []
