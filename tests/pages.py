@@ -40,6 +40,14 @@ def script_tag_page(site, attributes: dict, calls: str = "", before_loader: str 
         + _tag(site, attributes) + "\n<script>%s</script>\n</head><body></body></html>" % calls)
 
 
+def standin_page(site, key: str, runtime: str, calls: str = "", **attributes) -> str:
+    """A script-tag page whose destination loads the 2022 stand-in SDK; more attributes as
+    keywords, `data_thread="main"` for data-thread="main"."""
+    attrs = {"data-api-key": key, "data-sdk-url": standin_url(site), "data-runtime": runtime}
+    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
+    return script_tag_page(site, attrs, calls)
+
+
 def _tag(site, attributes: dict) -> str:
     """The loader's script tag; a None value writes the attribute without a value."""
     return "<script src='%s'%s></script>" % (

@@ -12,9 +12,7 @@ KEY = "test-app-id"
 
 
 def tag_page(site, runtime, calls, **attributes):
-    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime}
-    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
-    return pages.script_tag_page(site, attrs, calls)
+    return pages.standin_page(site, KEY, runtime, calls, **attributes)
 
 
 def remote_settings(site, runtime, **extra):

@@ -14,10 +14,7 @@ KEY = "main-thread-app-id"
 
 
 def main_page(site, runtime, calls="", **attributes):
-    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime,
-             "data-thread": "main"}
-    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
-    return pages.script_tag_page(site, attrs, calls)
+    return pages.standin_page(site, KEY, runtime, calls, data_thread="main", **attributes)
 
 
 def test_identify_and_track_reach_the_sdk_from_the_main_thread(site, page, runtime):

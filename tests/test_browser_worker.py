@@ -13,10 +13,7 @@ KEY = "worker-app-id"
 
 
 def worker_page(site, runtime, calls="", **attributes):
-    attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime,
-             "data-thread": "worker"}
-    attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
-    return pages.script_tag_page(site, attrs, calls)
+    return pages.standin_page(site, KEY, runtime, calls, data_thread="worker", **attributes)
 
 
 def test_identify_and_track_reach_the_sdk_from_the_worker(site, page, runtime):
@@ -28,15 +25,6 @@ def test_identify_and_track_reach_the_sdk_from_the_worker(site, page, runtime):
     assert page.evaluate("document.querySelector('script[type=py], script[type=mpy]')") is None
 
 
-
-
-def test_calls_keep_the_order_of_events_across_the_ready_boundary_and_under_a_burst(site, page, runtime):
-    page.goto(worker_page(site, runtime, "for (var i = 0; i < 50; i++) analytics.track('held', {i: i})"))
-    sdk_calls(page, 50)
-    page.evaluate("""() => { const plugin = window['1flowDestination']()[0];
-        for (let i = 50; i < 10050; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
-    page.wait_for_function("oneflowStandIn.calls.length >= 10050", timeout=60000)
-    assert page.evaluate("oneflowStandIn.calls.map(c => c.args[1].i)") == list(range(10050))
 
 
 def test_an_sdk_that_cannot_load_is_one_clear_error_in_worker_mode_too(site, page, runtime):
