@@ -1,11 +1,14 @@
 """JavaScript's view of JSON data, which triggers, mappings and payload checks all share.
 
-Segment evaluates triggers and mappings in JavaScript, so reading `value[key]`,
-counting a string's length or printing a number must behave as JavaScript does,
-on every runtime (CPython, Pyodide, MicroPython) alike.
+Segment evaluates triggers and mappings in JavaScript, so reading `value[key]`, counting
+a string's length, printing a number or writing JSON must behave as JavaScript does, on
+every runtime (CPython, Pyodide, MicroPython) alike.
 """
 
 _DIGITS = "0123456789"
+_SPACE = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+          "\u2028\u2029\u202f\u205f\u3000\ufeff")  # what String.prototype.trim removes
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def utf16(text: str) -> list:
@@ -45,6 +48,35 @@ def member(value, key: str, missing):
     if is_array_index(key) and int(key) < len(value):
         return value[int(key)]
     return missing
+
+
+def object_keys(obj: dict) -> list:
+    """Object.keys: array-index keys first, by number, then the rest as inserted."""
+    indexes = [key for key in obj if is_array_index(key)]
+    if not indexes:
+        return list(obj)
+    indexes.sort(key=int)
+    return indexes + [key for key in obj if not is_array_index(key)]
+
+
+def trim(text: str) -> str:
+    """String.prototype.trim, which removes more kinds of space than Python's strip()."""
+    return text.strip(_SPACE)
+
+
+def json_string(text: str) -> str:
+    """JSON.stringify of a string: quoted, with JavaScript's escapes; non-ASCII kept as is
+    and lone surrogates written as \\u escapes."""
+    parts = ['"']
+    for char in text:
+        if char in _JSON_ESCAPES:
+            parts.append(_JSON_ESCAPES[char])
+        elif char < " " or 0xD800 <= ord(char) <= 0xDFFF:
+            parts.append("\\u%04x" % ord(char))
+        else:
+            parts.append(char)
+    parts.append('"')
+    return "".join(parts)
 
 
 def number_text(number) -> str:
