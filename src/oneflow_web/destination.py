@@ -4,7 +4,7 @@ Returning calls instead of performing them keeps this testable under CPython and
 the command line preview exactly what the browser would send.
 """
 from . import definition, mapping
-from .jsvalue import kind, number_text
+from .jsvalue import kind, literal, number_text
 from .settings import Settings
 
 
@@ -23,14 +23,26 @@ _OWN_READS = {"type", "integrations"}
 
 
 class Outcome:
-    """What one event produced: the calls to make and, per subscription, why it sent nothing."""
+    """What one event produced: the calls to make and, per subscription, why it sent nothing.
+
+    `results` maps each subscription's index to its call or its (kind, reason), for an
+    answer that goes through the subscriptions one by one (explain.py); a skip of the whole
+    event (subscription None) is in `skipped` only, under the name "*".
+    """
 
     def __init__(self):
         self.calls = []
         self.skipped = []
+        self.results = {}
 
-    def skip(self, subscription: str, kind: str, reason: str) -> None:
-        self.skipped.append((subscription, kind, reason))
+    def send(self, subscription, call) -> None:
+        self.calls.append(call)
+        self.results[subscription.index] = call
+
+    def skip(self, subscription, kind: str, reason: str) -> None:
+        self.skipped.append((subscription.name if subscription else "*", kind, reason))
+        if subscription:
+            self.results[subscription.index] = (kind, reason)
 
     def kind(self) -> str:
         """The one word for an event that sent nothing: its most serious skip."""
@@ -59,33 +71,33 @@ class Destination:
         """Run every matching subscription once, in order; one failing never stops the next."""
         outcome = Outcome()
         if not isinstance(event, dict):
-            outcome.skip("*", INVALID, "the event is not an object")
+            outcome.skip(None, INVALID, "the event is not an object")
             return outcome
         integrations = event.get("integrations")
         blocked = _blocked_by_integrations(integrations) if integrations else ""
         if blocked:
-            outcome.skip("*", FILTERED, blocked)
+            outcome.skip(None, FILTERED, blocked)
             return outcome
         for subscription in self.settings.subscriptions:
             try:
                 if subscription.trigger.matches(event):
                     self._run(subscription, event, outcome)
                 else:
-                    outcome.skip(subscription.name, NO_MATCH, "trigger did not match: " + subscription.subscribe)
+                    outcome.skip(subscription, NO_MATCH, "trigger did not match: " + subscription.subscribe)
             except Exception as error:  # a bug of ours costs one subscription, not the event
-                outcome.skip(subscription.name, ERROR, "%s: %s" % (type(error).__name__, error))
+                outcome.skip(subscription, ERROR, "%s: %s" % (type(error).__name__, error))
         return outcome
 
     def _run(self, subscription, event: dict, outcome: Outcome) -> None:
         try:
             payload = subscription.transform(event)
-            problem = check_payload(subscription.action, payload)
+            problem = check_payload(subscription.action, payload, subscription.mapping)
         except mapping.MappingError as error:
             problem = str(error)
         if problem:
-            outcome.skip(subscription.name, INVALID, problem)
+            outcome.skip(subscription, INVALID, problem)
         else:
-            outcome.calls.append(subscription.action.perform(payload))
+            outcome.send(subscription, subscription.action.perform(payload))
 
 
 def _blocked_by_integrations(integrations) -> str:
@@ -100,19 +112,21 @@ def _blocked_by_integrations(integrations) -> str:
     return ""
 
 
-def check_payload(action, payload: dict) -> str:
+def check_payload(action, payload: dict, mapping_: dict) -> str:
     """Check and coerce a mapped payload against the action's fields; return the problem, if any.
 
     Coercions follow what Segment's schema validation accepts for a string field
     (numbers and booleans become their JSON text); an empty required string counts as
-    missing, since 1Flow cannot use an empty user id or event name.
+    missing, since 1Flow cannot use an empty user id or event name. The problem names the
+    field and shows the value, or the mapping that gave none: the two things to look at.
     """
     for field in action.fields:
         value = payload.get(field.key)
         if value is None or (value == "" and field.required):
             payload.pop(field.key, None)
             if field.required:
-                return 'required field "%s" (%s) is missing or empty' % (field.key, field.label)
+                return 'required field "%s" (%s) is missing or empty (%s)' % (
+                    field.key, field.label, _source(mapping_, field.key))
             continue
         if field.type == _STRING:
             if isinstance(value, str):
@@ -122,7 +136,18 @@ def check_payload(action, payload: dict) -> str:
             elif isinstance(value, (int, float)):
                 payload[field.key] = number_text(value)
             else:
-                return 'field "%s" (%s) must be a string, got %s' % (field.key, field.label, kind(value))
+                return 'field "%s" (%s) must be a string, got %s: %s' % (field.key, field.label, kind(value), _shown(value))
         elif field.type == _OBJECT and not isinstance(value, dict):
-            return 'field "%s" (%s) must be an object, got %s' % (field.key, field.label, kind(value))
+            return 'field "%s" (%s) must be an object, got %s: %s' % (field.key, field.label, kind(value), _shown(value))
     return ""
+
+
+def _source(mapping_: dict, key: str) -> str:
+    if key not in mapping_:
+        return "the mapping does not set it"
+    return "mapped from " + _shown(mapping_[key])
+
+
+def _shown(value, limit: int = 80) -> str:
+    text = literal(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"

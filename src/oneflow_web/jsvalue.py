@@ -79,6 +79,23 @@ def json_string(text: str) -> str:
     return "".join(parts)
 
 
+def literal(value) -> str:
+    """A JSON value as people read it in a message or a preview: JavaScript's strings and
+    numbers, keys sorted. Sorted, because MicroPython's dicts do not keep the order the keys
+    came in, and an answer must read the same on every runtime."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json_string(value)
+    if isinstance(value, (int, float)):
+        return number_text(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    return "{" + ", ".join(json_string(key) + ": " + literal(value[key]) for key in sorted(value)) + "}"
+
+
 def number_text(number) -> str:
     """String(number): JavaScript prints 1.0 as "1", 1e21 as "1e+21" and 1e-7 as "1e-7"."""
     if isinstance(number, int) and -9007199254740992 < number < 9007199254740992:

@@ -14,7 +14,7 @@ The loader (the only code that can read a global binding by name) finds the SDK,
 which generation it is, and calls it; this module holds what Python needs to know of both:
 the shape of each call and the words for each way the SDK can fail to become ready.
 """
-import json
+from .jsvalue import literal
 
 OBJECT = "object"
 COMMAND = "command"
@@ -42,9 +42,9 @@ def shape(call, generation: str) -> tuple:
 
 
 def call_text(call, generation: str) -> str:
-    """A call as JavaScript would read it, for debug logs and previews."""
+    """A call as JavaScript would read it, for debug logs and previews (keys sorted: jsvalue.literal)."""
     method, args = shape(call, generation)
-    text = ", ".join("undefined" if arg is None else json.dumps(arg) for arg in args)
+    text = ", ".join("undefined" if arg is None else literal(arg) for arg in args)
     return "_1flow%s(%s)" % ("." + method if method else "", text)
 
 

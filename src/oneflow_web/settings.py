@@ -15,11 +15,12 @@ class Settings:
     """Validated settings; unknown keys in the raw settings are ignored, as Segment does."""
 
     def __init__(self, api_key: str, sdk_url: str, subscriptions: list, debug: bool = False,
-                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS, left_out: list = ()):
+                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS, left_out: list = (), disabled: list = ()):
         self.api_key = api_key
         self.sdk_url = sdk_url
         self.subscriptions = subscriptions
         self.left_out = list(left_out)  # subscriptions.LeftOut: entries that cannot be used
+        self.disabled = list(disabled)  # (index, where) of entries with "enabled": false
         self.debug = debug
         self.sdk_timeout = sdk_timeout
 
@@ -39,7 +40,7 @@ def load_settings(raw) -> Settings:
         raise SettingsError(
             'Setting "sdkUrl" must be an http(s) URL or a path such as /js/1flow.js, not %r.' % (sdk_url,))
     try:
-        subscriptions, left_out = load_subscriptions(raw.get("subscriptions"))
+        subscriptions, left_out, disabled = load_subscriptions(raw.get("subscriptions"))
     except SubscriptionError as error:
         raise SettingsError(str(error))
     if left_out and not subscriptions:
@@ -56,7 +57,8 @@ def load_settings(raw) -> Settings:
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
-    return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout, left_out)
+    return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout, left_out,
+                    disabled)
 
 
 def _whole_number(raw: dict, key: str, default: int) -> int:

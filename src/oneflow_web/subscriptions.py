@@ -44,16 +44,21 @@ class Subscription:
         mapped = mapping.reads(mapping_)
         self.reads = None if mapped is None else mapped | self.trigger.reads  # None: any key
 
-    def warning(self) -> str:
-        """One line when Segment's own engine would read the trigger differently, else ""."""
+    def trigger_warning(self) -> str:
+        """One sentence when Segment's own engine would read the trigger differently, else ""."""
         if not self.trigger.warnings:
             return ""
-        return "%s: the trigger %s runs as written, but %s." % (
-            self.where, json.dumps(self.subscribe), "; ".join(self.trigger.warnings))
+        return "the trigger %s runs as written, but %s." % (json.dumps(self.subscribe), "; ".join(self.trigger.warnings))
+
+    def warning(self) -> str:
+        """The warning as a line of its own, naming the entry."""
+        text = self.trigger_warning()
+        return "%s: %s" % (self.where, text) if text else ""
 
 
 def load_subscriptions(raw) -> tuple:
-    """(usable, left out): from a list, a JSON string (Segment's CDN sends one) or nothing (the presets).
+    """(usable, left out, disabled): from a list, a JSON string (Segment's CDN sends one) or nothing
+    (the presets). Disabled entries are (index, where): never run, but a preview lists them.
 
     Raises SubscriptionError only when the setting as a whole cannot be used.
     """
@@ -74,16 +79,17 @@ def load_subscriptions(raw) -> tuple:
         raise SubscriptionError(
             'Setting "subscriptions" has %d mappings; a destination instance allows at most %d. '
             "Remove or merge some." % (len(raw), definition.MAX_SUBSCRIPTIONS))
-    usable, left_out = [], []
+    usable, left_out, disabled = [], [], []
     for index, entry in enumerate(raw):
-        if isinstance(entry, dict) and entry.get("enabled", True) is False:
-            continue
         where = _where(index, entry)
+        if isinstance(entry, dict) and entry.get("enabled", True) is False:
+            disabled.append((index, where))
+            continue
         try:
             usable.append(_load_entry(index, where, entry))
         except SubscriptionError as error:
             left_out.append(LeftOut(index, where, str(error)))
-    return usable, left_out
+    return usable, left_out, disabled
 
 
 def _where(index: int, entry) -> str:

@@ -1,0 +1,260 @@
+// The mappings playground: two editors in, the destination's answer out. The answer is made
+// in Python, by the function `oneflow-web preview` prints (oneflow_web/explain.py), in an
+// interpreter this page starts from dist/; this file only starts it, checks that the editors
+// hold JSON (to say where they do not), and draws the answer. Nothing leaves the page.
+(function () {
+  'use strict';
+
+  var base = new URL('..', document.currentScript.src).href;  // dist/
+  // Our Python modules by interpreter type (build.py writes them), as the loader has them.
+  var PACKAGE = {};
+  var RUNTIMES = {
+    micropython: { type: 'mpy', label: 'MicroPython', interpreter: 'micropython/micropython.mjs' },
+    pyodide: { type: 'py', label: 'Pyodide', interpreter: 'pyodide/boot.mjs' }
+  };
+  // PyScript plugins the page does not use (it shows its own errors).
+  var PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey', '!py-editor', '!py-game', '!py-terminal'];
+  var START_TIMEOUT_MS = 60000;
+
+  // The presets (definition.PRESETS) written out, and a mapping of the kind people add.
+  var SUBSCRIPTIONS = [
+    { name: 'Identify User', subscribe: 'type = "identify"', partnerAction: 'identifyUser',
+      mapping: { userId: { '@path': '$.userId' }, traits: { '@path': '$.traits' } }, enabled: true },
+    { name: 'Track Event', subscribe: 'type = "track"', partnerAction: 'trackEvent',
+      mapping: { event_name: { '@path': '$.event' }, userId: { '@path': '$.userId' },
+        anonymousId: { '@path': '$.anonymousId' }, properties: { '@path': '$.properties' } }, enabled: true },
+    { name: 'Pricing page views', subscribe: 'type = "page" and name = "Pricing"', partnerAction: 'trackEvent',
+      mapping: { event_name: { '@template': 'Viewed {{name}} page' }, userId: { '@path': '$.userId' },
+        properties: { '@path': '$.properties' } }, enabled: true }
+  ];
+
+  // Events as analytics-next 1.84 hands them to a destination plugin (ctx.event).
+  var CONTEXT = {
+    page: { path: '/pricing', referrer: 'https://www.example.com/', search: '', title: 'Pricing | Example',
+      url: 'https://www.example.com/pricing' },
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36',
+    userAgentData: { brands: [{ brand: 'Chromium', version: '142' }, { brand: 'Not_A Brand', version: '99' }],
+      mobile: false, platform: 'Linux' },
+    locale: 'en-US',
+    library: { name: 'analytics.js', version: 'next-1.84.3' },
+    timezone: 'Europe/Berlin'
+  };
+  var IDS = { userId: 'user-123', anonymousId: '2f82398a-b8b1-4a5f-b738-8a8cffada91f' };
+  var EXAMPLES = {
+    identify: { timestamp: '2026-11-29T09:41:07.112Z', integrations: {}, type: 'identify', userId: IDS.userId,
+      traits: { name: 'Ada Lovelace', email: 'ada@example.com', plan: 'pro' }, context: CONTEXT,
+      messageId: 'ajs-next-1795945267112-f52f8239-8ab8-410a-9fb7-388a8cffada9', anonymousId: IDS.anonymousId },
+    track: { timestamp: '2026-11-29T09:42:15.514Z', integrations: {}, event: 'Order Completed', type: 'track',
+      properties: { order_id: 'o-1042', total: 42.5, currency: 'EUR', products: [{ sku: 'tee-s', quantity: 2 }] },
+      context: CONTEXT, messageId: 'ajs-next-1795945335514-398ab8b1-0a5f-4738-8a8c-ffada91f842d',
+      userId: IDS.userId, anonymousId: IDS.anonymousId },
+    page: { timestamp: '2026-11-29T09:40:58.521Z', integrations: {}, type: 'page',
+      properties: { path: '/pricing', referrer: 'https://www.example.com/', search: '', title: 'Pricing | Example',
+        url: 'https://www.example.com/pricing', name: 'Pricing' },
+      name: 'Pricing', context: CONTEXT, messageId: 'ajs-next-1795945258521-b8b10a5f-b738-4a8c-bfad-a91f842d464e',
+      userId: IDS.userId, anonymousId: IDS.anonymousId }
+  };
+
+  var editors = { settings: document.getElementById('settings'), event: document.getElementById('event') };
+  var status = document.getElementById('status');
+  var inputError = document.getElementById('input-error');
+  var engines = {};  // runtime name -> Promise of Python's answer function
+  var started = {};  // runtime name -> resolve, until that runtime's Python calls `ready`
+  var runs = 0;
+  var current = new URLSearchParams(location.search).get('runtime') === 'pyodide' ? 'pyodide' : 'micropython';
+
+  // For tests and for anyone curious: the examples, how many answers were drawn, and when the first was.
+  window.oneflowPlayground = {
+    examples: EXAMPLES,
+    subscriptions: SUBSCRIPTIONS,
+    answers: 0,
+    firstAnswer: null,
+    ready: function (name, answer) { started[name](answer); }
+  };
+
+  // One config per interpreter type, before PyScript reads them; an interpreter starts only
+  // when the page adds a script of its type (when that runtime is first chosen).
+  Object.keys(RUNTIMES).forEach(function (name) {
+    var runtime = RUNTIMES[name];
+    var files = {};
+    PACKAGE[runtime.type].forEach(function (file) { files[base + 'oneflow_web/' + file] = './oneflow_web/' + file; });
+    var config = document.createElement(runtime.type + '-config');
+    config.textContent = JSON.stringify({ interpreter: base + runtime.interpreter, files: files, plugins: PLUGINS });
+    document.head.appendChild(config);
+  });
+  var pyscript = import(base + 'pyscript/core.js');
+
+  function engine(name) {
+    if (!engines[name]) {
+      engines[name] = new Promise(function (resolve, reject) {
+        started[name] = resolve;
+        setTimeout(function () {
+          reject(new Error(RUNTIMES[name].label + ' did not start within ' + START_TIMEOUT_MS / 1000 +
+            ' s (the browser console says why)'));
+        }, START_TIMEOUT_MS);
+        pyscript.then(function () {
+          var script = document.createElement('script');
+          script.type = RUNTIMES[name].type;
+          script.src = base + 'playground/playground.py';
+          document.body.appendChild(script);
+        }, function (error) {
+          reject(new Error('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ')'));
+        });
+      });
+      engines[name].catch(function () { delete engines[name]; });  // a later run tries again
+    }
+    return engines[name];
+  }
+
+  function setStatus(text, kind) {
+    status.textContent = text;
+    status.className = kind || '';
+  }
+
+  function run() {
+    var texts = { settings: editors.settings.value, event: editors.event.value };
+    var problem = jsonProblem('settings', texts.settings) || jsonProblem('event', texts.event);
+    if (problem) return showInputError(problem);
+    inputError.hidden = true;
+    var runtime = current;
+    var run = ++runs;
+    setStatus(engines[runtime] ? 'Running…' : 'Starting ' + RUNTIMES[runtime].label + '…', 'busy');
+    engine(runtime).then(function (answer) {
+      if (run !== runs) return;  // a newer run is on its way
+      var start = performance.now();
+      var result = JSON.parse(answer(texts.settings, texts.event));
+      var took = performance.now() - start;
+      draw(result);
+      var counts = window.oneflowPlayground;
+      if (!counts.answers++) counts.firstAnswer = performance.now();
+      setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
+    }).catch(function (error) {
+      if (run === runs) setStatus('No answer: ' + error.message + '.', 'error');
+    });
+  }
+
+  // The first place JSON.parse refuses, with where it is. Chromium says where for most faults;
+  // for the rest it is the end of the longest prefix JSON.parse could still have accepted.
+  function jsonProblem(editor, text) {
+    if (editor === 'settings' && !text.trim()) return null;  // empty: the presets
+    var message = parseError(text);
+    if (message === null) return null;
+    var position = positionOf(message);
+    if (position === null) {
+      var low = 0, high = text.length;
+      while (low < high) {
+        var middle = Math.ceil((low + high) / 2);
+        if (couldContinue(text.slice(0, middle))) low = middle; else high = middle - 1;
+      }
+      position = low;
+    }
+    var before = text.slice(0, position).split('\n');
+    return {
+      editor: editor, position: position, line: before.length, column: before[before.length - 1].length + 1,
+      message: message.replace(/ in JSON at position .*$/, '').replace(/, ".*" is not valid JSON$/, '')
+        .replace(/^Unexpected end of JSON input$/, 'The JSON ends too soon')
+    };
+  }
+
+  function parseError(text) {
+    try {
+      JSON.parse(text);
+      return null;
+    } catch (error) {
+      return error.message;
+    }
+  }
+
+  function positionOf(message) {
+    var found = / at position (\d+)/.exec(message);
+    return found ? Number(found[1]) : null;
+  }
+
+  function couldContinue(prefix) {
+    var message = parseError(prefix);
+    if (message === null || /end of JSON input/.test(message)) return true;
+    var position = positionOf(message);
+    return position !== null && position >= prefix.length;
+  }
+
+  function showInputError(problem) {
+    var name = problem.editor === 'settings' ? 'settings' : 'event';
+    inputError.textContent = 'The ' + name + ' editor does not hold valid JSON: line ' + problem.line + ', column ' +
+      problem.column + ': ' + problem.message + '.' + (runs ? ' The answer below is from the last run.' : '');
+    inputError.hidden = false;
+    var editor = editors[problem.editor];
+    editor.focus();
+    editor.setSelectionRange(problem.position, Math.min(problem.position + 1, editor.value.length));
+    setStatus('Fix the ' + name + ' JSON, then run again.', 'error');
+  }
+
+  var VERDICTS = { 'sends': 'sends', 'not sent': 'not-sent', 'left out': 'left-out', 'disabled': 'disabled' };
+
+  function draw(result) {
+    var list = document.getElementById('entries');
+    var problem = document.getElementById('problem');
+    list.textContent = '';
+    problem.hidden = !result.problem && result.entries.length > 0;
+    problem.textContent = result.problem ? 'The destination would not start: ' + result.problem : result.text;
+    result.entries.forEach(function (entry) {
+      var item = element('li', 'entry ' + VERDICTS[entry.verdict]);
+      var head = item.appendChild(element('h3'));
+      head.appendChild(element('span', 'badge', entry.verdict));
+      head.appendChild(element('span', 'where', entry.where));
+      if (entry.action) head.appendChild(element('span', 'action', '→ ' + entry.action));
+      if (entry.reason) item.appendChild(element('p', 'reason', entry.reason));
+      if (entry.calls.length) {
+        entry.calls.forEach(function (call) {
+          var shapes = item.appendChild(element('dl', 'call'));
+          shapes.appendChild(element('dt', '', '1Flow SDK (2022)'));
+          shapes.appendChild(element('dd')).appendChild(element('code', '', call.object));
+          shapes.appendChild(element('dt', '', 'newer SDK'));
+          shapes.appendChild(element('dd')).appendChild(element('code', '', call.command));
+        });
+      } else if (entry.details.length) {
+        item.appendChild(element('pre', 'details', entry.details.join('\n')));
+      }
+      if (entry.warning) item.appendChild(element('p', 'warning', 'Warning: ' + entry.warning));
+      list.appendChild(item);
+    });
+    document.getElementById('answer-text').textContent = result.text;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function loadExample(name) {
+    editors.event.value = JSON.stringify(EXAMPLES[name], null, 2);
+  }
+
+  editors.settings.value = JSON.stringify(SUBSCRIPTIONS, null, 2);
+  loadExample('track');
+  document.querySelectorAll('[data-example]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      loadExample(button.getAttribute('data-example'));
+      run();
+    });
+  });
+  document.getElementById('run').addEventListener('click', run);
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+    }
+  });
+  document.querySelectorAll('input[name="runtime"]').forEach(function (radio) {
+    radio.checked = radio.value === current;
+    radio.addEventListener('change', function () {
+      current = radio.value;
+      var url = new URL(location.href);
+      url.searchParams.set('runtime', current);
+      history.replaceState(null, '', url);
+      run();
+    });
+  });
+  run();
+})();
