@@ -3,8 +3,8 @@
 mapping-kit validates a mapping before running it and refuses the whole mapping for one
 bad option; doing the same here means a mistake in the settings fails at start-up, with
 its field named, instead of giving some events a wrong payload. Running a mapping
-(mapping.py) reports its problems the same way, so `_Problem` and its helpers live here,
-where the first problems arise.
+(mapping_directives.py) reports its problems the same way, so `_Problem` and its helpers
+live here, where the first problems arise.
 """
 from .jsvalue import json_string, kind, utf16
 from .mapping_paths import _UNDEFINED
