@@ -95,7 +95,7 @@ PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor",
 OUR_PACKAGE = {"pyodide": ["oneflow_web/worker.py"],  # the memory snapshot holds the other modules
                "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
                    "__init__", "definition", "delivery", "destination", "events", "jsvalue", "mapping",
-                   "mapping_checks", "mapping_paths", "mapping_text", "sdk", "settings", "subscriptions",
+                   "mapping_checks", "mapping_directives", "mapping_paths", "mapping_text", "sdk", "settings", "subscriptions",
                    "trigger_tokens", "triggers", "worker"))}
 
 

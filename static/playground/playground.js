@@ -117,10 +117,10 @@
     if (problem) return showInputError(problem);
     inputError.hidden = true;
     var runtime = current;
-    var run = ++runs;
+    var ticket = ++runs;
     setStatus(engines[runtime] ? 'Running…' : 'Starting ' + RUNTIMES[runtime].label + '…', 'busy');
     engine(runtime).then(function (answer) {
-      if (run !== runs) return;  // a newer run is on its way
+      if (ticket !== runs) return;  // a newer run is on its way
       var start = performance.now();
       var result = JSON.parse(answer(texts.settings, texts.event));
       var took = performance.now() - start;
@@ -129,7 +129,7 @@
       if (!counts.answers++) counts.firstAnswer = performance.now();
       setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
     }).catch(function (error) {
-      if (run === runs) setStatus('No answer: ' + error.message + '.', 'error');
+      if (ticket === runs) setStatus('No answer: ' + error.message + '.', 'error');
     });
   }
 
@@ -151,8 +151,8 @@
     var before = text.slice(0, position).split('\n');
     return {
       editor: editor, position: position, line: before.length, column: before[before.length - 1].length + 1,
-      message: message.replace(/ in JSON at position .*$/, '').replace(/, ".*" is not valid JSON$/, '')
-        .replace(/^Unexpected end of JSON input$/, 'The JSON ends too soon')
+      message: message.replace(/ in JSON at position .*$/, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+        .replace(/^Unexpected end of JSON input$/, 'The JSON ends too soon').replace("token '\n'", 'line break')
     };
   }
 
