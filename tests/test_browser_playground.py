@@ -64,6 +64,7 @@ def test_the_prefilled_track_event_is_answered_when_the_page_opens(site, page, r
         ('subscriptions[0] ("Identify User")', "not sent"), ('subscriptions[1] ("Track Event")', "sends"),
         ('subscriptions[2] ("Pricing page views")', "not sent")]
     assert shown[1]["code"][0].startswith('_1flow.logEvent("Order Completed", {"currency": "EUR", ')
+    assert page.inner_text("#summary") == "1Flow gets 1 call from this event (3 subscriptions)."
     assert page.inner_text("#status").startswith("Answered by %s" % {"pyodide": "Pyodide"}.get(runtime, "MicroPython"))
 
 
@@ -139,7 +140,7 @@ def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entr
     open_playground(site, page, runtime)
     paste_and_run(page, {"thread": "gpu"})
     assert cards(page) == []
-    assert page.inner_text("#problem") == ('The destination would not start: Setting "thread" is \'gpu\': '
+    assert page.inner_text("#summary") == ('The destination would not start: Setting "thread" is \'gpu\': '
                                            'use "worker" (the default) or "main".')
 
 

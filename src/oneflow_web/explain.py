@@ -61,16 +61,23 @@ class Answer:
         self.entries = list(entries)
         self.problem = problem
 
-    def text(self) -> str:
+    def summary(self) -> str:
+        """The answer in one line: how many calls 1Flow gets, out of how many subscriptions."""
         if self.problem:
             return "The destination would not start: " + self.problem
         if not self.entries:
             return NO_SUBSCRIPTIONS
-        return "\n".join(line for entry in self.entries for line in entry.lines())
+        calls = sum(len(entry.calls) for entry in self.entries)
+        return "1Flow gets %s from this event (%d subscription%s)." % (
+            "no call" if not calls else "1 call" if calls == 1 else "%d calls" % calls,
+            len(self.entries), "" if len(self.entries) == 1 else "s")
+
+    def text(self) -> str:
+        return "\n".join([self.summary()] + [line for entry in self.entries for line in entry.lines()])
 
     def to_json(self) -> dict:
-        return {"problem": self.problem, "entries": [entry.to_json() for entry in self.entries],
-                "text": self.text()}
+        return {"problem": self.problem, "summary": self.summary(),
+                "entries": [entry.to_json() for entry in self.entries], "text": self.text()}
 
 
 def settings_from(value) -> dict:

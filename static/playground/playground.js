@@ -180,7 +180,8 @@
   function showInputError(problem) {
     var name = problem.editor === 'settings' ? 'settings' : 'event';
     inputError.textContent = 'The ' + name + ' editor does not hold valid JSON: line ' + problem.line + ', column ' +
-      problem.column + ': ' + problem.message + '.' + (runs ? ' The answer below is from the last run.' : '');
+      problem.column + ': ' + problem.message + '.' +
+      (window.oneflowPlayground.answers ? ' The answer below is from the last run.' : '');
     inputError.hidden = false;
     var editor = editors[problem.editor];
     editor.focus();
@@ -192,10 +193,10 @@
 
   function draw(result) {
     var list = document.getElementById('entries');
-    var problem = document.getElementById('problem');
+    var summary = document.getElementById('summary');
     list.textContent = '';
-    problem.hidden = !result.problem && result.entries.length > 0;
-    problem.textContent = result.problem ? 'The destination would not start: ' + result.problem : result.text;
+    summary.textContent = result.summary;
+    summary.className = result.problem ? 'problem' : '';
     result.entries.forEach(function (entry) {
       var item = element('li', 'entry ' + VERDICTS[entry.verdict]);
       var head = item.appendChild(element('h3'));
