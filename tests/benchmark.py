@@ -1,7 +1,7 @@
 """Benchmark oneflow-web on Pyodide and on MicroPython, on the main thread and in a worker,
 against a hand-written JavaScript floor.
 
-    .venv/bin/python tests/benchmark.py [--runs N] [--quick] [--json PATH]
+    .venv/bin/python tests/benchmark.py [--runs N] [--quick] [--json PATH] [--playground]
 
 A program that prints figures, not a test: timings on a shared machine are too noisy for
 pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Variants of the
@@ -12,6 +12,9 @@ oneflow-web.js, with each data-runtime and data-thread; one more variant runs th
 on plain Pyodide, without the memory snapshot. All load the same 1Flow stand-in SDK from
 dist/. The main thread is what web performance is judged on (Total Blocking Time,
 Interaction to Next Paint), so most figures are the main thread's.
+
+The mappings playground (dist/playground/) is measured on the same runs: time to its first
+answer, Python's time per answer once started, and what it downloads, on each runtime.
 
 One Chromium runs everything. Each measurement gets a fresh browser context, so nothing
 is cached between runs, and runs are interleaved across the variants, so a slow spell of
@@ -233,6 +236,46 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
         context.close()
 
 
+PLAYGROUND_RUNTIMES = {"micropython": "MicroPython", "pyodide": "Pyodide"}
+PLAYGROUND_ANSWERS = 20  # runs of the prefilled input, once the first answer is drawn
+
+
+def measure_playground(browser, site: Site, runtime: str, count_bytes: bool) -> dict:
+    """One cold load of the playground in a fresh context: its first answer, then more runs."""
+    context = browser.new_context()
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    try:
+        page.goto(site.assets + "playground/?runtime=" + runtime, timeout=TIMEOUT_MS)
+        page.wait_for_function("oneflowPlayground.answers > 0", timeout=TIMEOUT_MS)
+        result = {"firstAnswer": page.evaluate("oneflowPlayground.firstAnswer"), "answerMs": []}
+        for count in range(2, PLAYGROUND_ANSWERS + 2):
+            page.click("#run")
+            page.wait_for_function("n => oneflowPlayground.answers >= n", arg=count, timeout=TIMEOUT_MS)
+            result["answerMs"].append(page.evaluate("oneflowPlayground.lastAnswerMs"))
+        result["answerMs"] = statistics.median(result["answerMs"])
+        if count_bytes:
+            result["bytes"] = transferred(responses, site)
+        return result
+    finally:
+        context.close()
+
+
+def playground_table(results: dict) -> str:
+    """The playground's figures, one column per runtime (medians over the runs)."""
+    rows = {"time to first answer (ms)": lambda runs: statistics.median(run["firstAnswer"] for run in runs),
+            "one answer, once started (ms)": lambda runs: statistics.median(run["answerMs"] for run in runs),
+            "transfer, raw (KB)": lambda runs: runs[0]["bytes"]["raw"] / 1000,
+            "transfer, gzip -6 (KB)": lambda runs: runs[0]["bytes"]["gzip"] / 1000,
+            "transfer, brotli -11 (KB)": lambda runs: runs[0]["bytes"]["brotli"] / 1000}
+    width = "%-42s" + " %12s" * len(PLAYGROUND_RUNTIMES)
+    lines = [width % ("mappings playground (median)", *PLAYGROUND_RUNTIMES.values())]
+    for figure, value in rows.items():
+        lines.append(width % (figure, *[cell(value(results[runtime])) for runtime in PLAYGROUND_RUNTIMES]))
+    return "\n".join(lines)
+
+
 def serve_body(body: str):
     """A route handler answering with this text (JavaScript or Python source)."""
     return lambda route, request: route.fulfill(status=200, body=body, headers={"Content-Type": "text/javascript"})
@@ -274,7 +317,7 @@ def served(site: Site, path: str) -> bytes:
             return variant.replaced[path].encode()
     if path in site.generated:
         return site.generated[path][1]
-    return (build.DIST / path[len(ASSETS):]).read_bytes()
+    return (build.DIST / (path[len(ASSETS):] + ("index.html" if path.endswith("/") else ""))).read_bytes()
 
 
 def summarise(runs: list) -> dict:
@@ -366,39 +409,49 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="page loads per variant (default 5)")
     parser.add_argument("--quick", action="store_true", help="2 runs per variant")
     parser.add_argument("--json", metavar="PATH", help="also write the machine, every run and the medians here")
+    parser.add_argument("--playground", action="store_true", help="measure only the mappings playground")
     options = parser.parse_args()
     runs = 2 if options.quick else options.runs
+    variants = {} if options.playground else VARIANTS
 
     began = time.monotonic()
     site = Site()  # builds dist/ first when it is missing or stale
     site.add(FLOOR_PATH, (HERE / "bench_floor.js").read_text(), "text/javascript")
     VARIANTS["pyodide-worker-plain"].replaced.update(without_snapshot())
-    results = {key: [] for key in VARIANTS}
+    results = {key: [] for key in variants}
+    playground = {runtime: [] for runtime in PLAYGROUND_RUNTIMES}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(build.CHROMIUM), args=CHROMIUM_ARGS)
         info = machine(browser)
         for run in range(runs):
-            for key in VARIANTS:
+            for key in variants:
                 print("run %d/%d: %s" % (run + 1, runs, VARIANTS[key].label), file=sys.stderr, flush=True)
                 results[key].append(measure(browser, site, key, count_bytes=run == 0))
+            for runtime in PLAYGROUND_RUNTIMES:
+                print("run %d/%d: playground on %s" % (run + 1, runs, runtime), file=sys.stderr, flush=True)
+                playground[runtime].append(measure_playground(browser, site, runtime, count_bytes=run == 0))
         browser.close()
     site.server.shutdown()
 
-    summaries = {key: summarise(results[key]) for key in VARIANTS}
+    summaries = {key: summarise(results[key]) for key in variants}
     elapsed = time.monotonic() - began
     print("Machine: %s, %d cores, load average %.2f at start; Chromium %s"
           % (info["cpu"], info["cores"], info["loadAverage"][0], info["chromium"]))
     print("Commit %s; versions: %s" % (info["commit"], ", ".join("%s %s" % item for item in info["versions"].items())))
     print("%d runs per variant, %d events direct, %d through analytics-next; %.0f s in all\n"
           % (runs, DIRECT_EVENTS, BURST_EVENTS, elapsed))
-    print(table(summaries) + "\n")
-    for key in OURS:
-        files = sorted(results[key][0]["bytes"]["files"].items(), key=lambda item: -item[1]["gzip"])
-        print("Largest downloads, %s (gzip KB): " % VARIANTS[key].label
-              + ", ".join("%s %.0f" % (url.rsplit("/", 1)[-1], sizes["gzip"] / 1000) for url, sizes in files[:5]))
+    if variants:
+        print(table(summaries) + "\n")
+        for key in OURS:
+            files = sorted(results[key][0]["bytes"]["files"].items(), key=lambda item: -item[1]["gzip"])
+            print("Largest downloads, %s (gzip KB): " % VARIANTS[key].label
+                  + ", ".join("%s %.0f" % (url.rsplit("/", 1)[-1], sizes["gzip"] / 1000) for url, sizes in files[:5]))
+        print()
+    print(playground_table(playground))
     if options.json:
         pathlib.Path(options.json).write_text(json.dumps(
-            {"machine": info, "runs": runs, "seconds": elapsed, "medians": summaries, "results": results}, indent=2))
+            {"machine": info, "runs": runs, "seconds": elapsed, "medians": summaries, "results": results,
+             "playground": playground}, indent=2))
 
 
 if __name__ == "__main__":

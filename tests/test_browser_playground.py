@@ -180,6 +180,7 @@ def test_running_needs_no_network_and_everything_comes_from_dist(site, page, con
     paste_and_run(page, event=dict(TRACK, event="Offline"))
     assert cards(page)[1]["code"][0].startswith('_1flow.logEvent("Offline"')
     assert requests and all(url.startswith(site.assets) for url in requests), requests
+    assert not [url for url in requests if "1flow" in url.lower()]  # no SDK, not even the stand-in
 
 
 # Inputs for the equivalence test: (settings editor text, event editor text).

@@ -68,7 +68,8 @@
     examples: EXAMPLES,
     subscriptions: SUBSCRIPTIONS,
     answers: 0,
-    firstAnswer: null,
+    firstAnswer: null,  // ms from navigation
+    lastAnswerMs: null,  // Python's time for the latest answer
     ready: function (name, answer) { started[name](answer); }
   };
 
@@ -126,6 +127,7 @@
       var took = performance.now() - start;
       draw(result);
       var counts = window.oneflowPlayground;
+      counts.lastAnswerMs = took;
       if (!counts.answers++) counts.firstAnswer = performance.now();
       setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
     }).catch(function (error) {
