@@ -183,6 +183,31 @@ def test_running_needs_no_network_and_everything_comes_from_dist(site, page, con
     assert not [url for url in requests if "1flow" in url.lower()]  # no SDK, not even the stand-in
 
 
+@pytest.mark.parametrize("runtime, missing, says", [
+    ("micropython", "oneflow_web/explain.mpy", "[404] Unable to fetch "),
+    ("pyodide", "oneflow_web/explain.py", "[404] Unable to fetch "),
+    ("micropython", "micropython/micropython.wasm", "Aborted(both async and sync fetching of the wasm failed)"),
+    ("micropython", "playground/playground.py", "")])
+def test_a_runtime_that_cannot_start_says_why_instead_of_answering(site, page, context, runtime, missing, says):
+    context.route(site.assets + missing, lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(site.assets + "playground/?runtime=" + runtime)
+    page.wait_for_selector("#status.error", timeout=60000)
+    status = page.inner_text("#status")
+    assert status.startswith("No answer: %s could not start: " % {"pyodide": "Pyodide"}.get(runtime, "MicroPython")
+                             + says), status
+    assert missing.rsplit("/", 1)[1] in status or "wasm" in missing
+    assert cards(page) == []
+
+
+def test_after_one_runtime_fails_the_other_still_answers(site, page, context):
+    context.route(site.assets + "oneflow_web/explain.mpy", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(site.assets + "playground/?runtime=micropython")
+    page.wait_for_selector("#status.error", timeout=60000)
+    page.check("input[value=pyodide]")
+    wait_for_answers(page, 1)
+    assert page.inner_text("#status").startswith("Answered by Pyodide")
+
+
 # Inputs for the equivalence test: (settings editor text, event editor text).
 CASES = [
     ("", json.dumps(TRACK)),
@@ -259,6 +284,20 @@ def shape(event: dict, prefix: str = "") -> set:
 def test_the_prefilled_subscriptions_begin_with_the_destinations_presets(site, page):
     open_playground(site, page, "micropython")
     assert page.evaluate("oneflowPlayground.subscriptions.slice(0, 2)") == definition.PRESETS
+
+
+def test_the_page_can_be_used_from_the_keyboard_alone(site, page):
+    open_playground(site, page, "micropython")
+    page.evaluate("document.activeElement.blur()")
+    order = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("document.activeElement.id || document.activeElement.value || "
+                                   "document.activeElement.textContent"))
+    assert order[:8] == ["demo", "run", "micropython", "settings", "identify", "track", "page", "event"]
+    page.focus("[data-example=identify]")
+    answered(page, lambda: page.keyboard.press("Enter"))
+    assert json.loads(page.input_value("#event"))["type"] == "identify"
 
 
 def test_the_page_fits_a_phone_screen(site, page):

@@ -83,27 +83,49 @@
     config.textContent = JSON.stringify({ interpreter: base + runtime.interpreter, files: files, plugins: PLUGINS });
     document.head.appendChild(config);
   });
-  var pyscript = import(base + 'pyscript/core.js');
+  var pyscript = import(base + 'pyscript/core.js').catch(function (error) {
+    throw new Error('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ')');
+  });
 
+  // An interpreter that cannot start says so as an uncaught error of the page (a missing file,
+  // a WebAssembly module that fails): while one is starting, such an error is its answer. It
+  // stays the answer for that runtime (PyScript starts an interpreter once per page).
   function engine(name) {
-    if (!engines[name]) {
-      engines[name] = new Promise(function (resolve, reject) {
-        started[name] = resolve;
-        setTimeout(function () {
-          reject(new Error(RUNTIMES[name].label + ' did not start within ' + START_TIMEOUT_MS / 1000 +
-            ' s (the browser console says why)'));
-        }, START_TIMEOUT_MS);
-        pyscript.then(function () {
-          var script = document.createElement('script');
-          script.type = RUNTIMES[name].type;
-          script.src = base + 'playground/playground.py';
-          document.body.appendChild(script);
-        }, function (error) {
-          reject(new Error('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ')'));
-        });
-      });
-      engines[name].catch(function () { delete engines[name]; });  // a later run tries again
+    if (engines[name]) return engines[name];
+    var label = RUNTIMES[name].label;
+    var fail;
+    function failed(event) {
+      var error = event.reason || event.error || event;
+      fail(new Error(label + ' could not start: ' + (error.message || String(error))));
     }
+    function settled() {
+      window.removeEventListener('error', failed);
+      window.removeEventListener('unhandledrejection', failed);
+    }
+    engines[name] = new Promise(function (resolve, reject) {
+      started[name] = resolve;
+      fail = reject;
+      window.addEventListener('error', failed);
+      window.addEventListener('unhandledrejection', failed);
+      setTimeout(function () {
+        reject(new Error(label + ' did not start within ' + START_TIMEOUT_MS / 1000 + ' s (the browser console says why)'));
+      }, START_TIMEOUT_MS);
+      var source = fetch(base + 'playground/playground.py').then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.text();
+      }).catch(function (error) {
+        throw new Error(base + 'playground/playground.py could not be loaded (' + error.message + ')');
+      });
+      Promise.all([pyscript, source]).then(function (loaded) {
+        var script = document.createElement('script');
+        script.type = RUNTIMES[name].type;
+        script.textContent = loaded[1];
+        document.body.appendChild(script);
+      }).catch(function (error) {
+        reject(new Error(label + ' could not start: ' + error.message));
+      });
+    });
+    engines[name].then(settled, settled);
     return engines[name];
   }
 
@@ -131,7 +153,7 @@
       if (!counts.answers++) counts.firstAnswer = performance.now();
       setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
     }).catch(function (error) {
-      if (ticket === runs) setStatus('No answer: ' + error.message + '.', 'error');
+      if (ticket === runs) setStatus('No answer: ' + error.message + '. Reload the page to try again.', 'error');
     });
   }
 
