@@ -64,6 +64,9 @@ def test_the_prefilled_track_event_is_answered_when_the_page_opens(site, page, r
         ('subscriptions[0] ("Identify User")', "not sent"), ('subscriptions[1] ("Track Event")', "sends"),
         ('subscriptions[2] ("Pricing page views")', "not sent")]
     assert shown[1]["code"][0].startswith('_1flow.logEvent("Order Completed", {"currency": "EUR", ')
+    assert shown[2]["details"].split("\n") == ['trigger: type = "page" and name = "Pricing"',
+                                               '  type = "page": no (type is "track")',
+                                               '  name = "Pricing": no (name is missing)']
     assert page.inner_text("#summary") == "1Flow gets 1 call from this event (3 subscriptions)."
     assert page.inner_text("#status").startswith("Answered by %s" % {"pyodide": "Pyodide"}.get(runtime, "MicroPython"))
 

@@ -30,6 +30,7 @@ def test_preview_answers_for_every_subscription_in_order(write, capsys):
         "1Flow gets 1 call from this event (2 subscriptions).",
         'subscriptions[0] ("Identify User") -> identifyUser: not sent: its trigger does not match this event',
         '  trigger: type = "identify"',
+        '    type = "identify": no (type is "track")',
         'subscriptions[1] ("Track Event") -> trackEvent: sends',
         '  _1flow.logEvent("Signed Up", {"plan": "pro"})',
         '  newer SDK: _1flow("track", "Signed Up", {"properties": {"plan": "pro"}})']

@@ -35,10 +35,21 @@ def test_a_subscription_that_sends_shows_the_call_to_each_sdk_generation():
                              '  newer SDK: _1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})']
 
 
-def test_a_trigger_that_does_not_match_shows_the_trigger():
+def test_a_trigger_that_does_not_match_shows_each_condition_and_what_the_event_holds_there():
     entry = explain(None, TRACK).entries[0]
     assert entry.lines() == ['subscriptions[0] ("Identify User") -> identifyUser: not sent: '
-                             "its trigger does not match this event", '  trigger: type = "identify"']
+                             "its trigger does not match this event", '  trigger: type = "identify"',
+                             '    type = "identify": no (type is "track")']
+
+
+def test_each_condition_of_a_longer_trigger_is_shown_as_written():
+    trigger = 'type = "track" and (event = "Signed Up" or !contains(properties.plan, "trial")) and userId != null'
+    subscription = {"name": "Signups", "subscribe": trigger, "partnerAction": "trackEvent"}
+    entry = explain([subscription], dict(TRACK, properties={"plan": "trial-pro"}, userId=None)).entries[0]
+    assert entry.details[1:] == ['  type = "track": yes (type is "track")',
+                                 '  event = "Signed Up": no (event is "Order Completed")',
+                                 '  !contains(properties.plan, "trial"): no (properties.plan is "trial-pro")',
+                                 '  userId != null: no (userId is missing)']
 
 
 def test_a_failed_field_check_names_the_field():

@@ -4,7 +4,7 @@ Returning calls instead of performing them keeps this testable under CPython and
 the command line preview exactly what the browser would send.
 """
 from . import definition, mapping
-from .jsvalue import kind, literal, number_text
+from .jsvalue import kind, number_text, shown
 from .settings import Settings
 
 
@@ -136,18 +136,14 @@ def check_payload(action, payload: dict, mapping_: dict) -> str:
             elif isinstance(value, (int, float)):
                 payload[field.key] = number_text(value)
             else:
-                return 'field "%s" (%s) must be a string, got %s: %s' % (field.key, field.label, kind(value), _shown(value))
+                return 'field "%s" (%s) must be a string, got %s: %s' % (field.key, field.label, kind(value), shown(value))
         elif field.type == _OBJECT and not isinstance(value, dict):
-            return 'field "%s" (%s) must be an object, got %s: %s' % (field.key, field.label, kind(value), _shown(value))
+            return 'field "%s" (%s) must be an object, got %s: %s' % (field.key, field.label, kind(value), shown(value))
     return ""
 
 
 def _source(mapping_: dict, key: str) -> str:
     if key not in mapping_:
         return "the mapping does not set it"
-    return "mapped from " + _shown(mapping_[key])
+    return "mapped from " + shown(mapping_[key])
 
-
-def _shown(value, limit: int = 80) -> str:
-    text = literal(value)
-    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -109,7 +109,7 @@ def explain(settings, event) -> Answer:
     entries = []
     for subscription in loaded.subscriptions:
         result = whole_event[0] if whole_event else outcome.results[subscription.index]
-        entries.append((subscription.index, _used(subscription, result)))
+        entries.append((subscription.index, _used(subscription, result, event)))
     for problem in loaded.left_out:
         entries.append((problem.index, Entry(problem.where, "", LEFT_OUT, "the destination runs without it",
                                              [problem.problem])))
@@ -136,12 +136,15 @@ def explain_json(settings_text: str, event_text: str) -> str:
     return json.dumps(explain(settings, event).to_json())
 
 
-def _used(subscription, result) -> Entry:
+def _used(subscription, result, event) -> Entry:
     warning = subscription.trigger_warning()
     action = subscription.action.key
     if isinstance(result, tuple):
         kind, reason = result
-        details = ["trigger: " + subscription.subscribe] if kind == NO_MATCH else [reason]
+        details = [reason]
+        if kind == NO_MATCH:  # each condition, and what the event holds there
+            conditions = subscription.trigger.explain(event)
+            details = ["trigger: " + subscription.subscribe] + ["  " + line for line in conditions]
         return Entry(subscription.where, action, NOT_SENT, _WHY_NOT[kind], details, warning=warning)
     texts = {"object": sdk.call_text(result, sdk.OBJECT), "command": sdk.call_text(result, sdk.COMMAND)}
     return Entry(subscription.where, action, SENDS, "", [texts["object"], "newer SDK: " + texts["command"]],

@@ -96,6 +96,12 @@ def literal(value) -> str:
     return "{" + ", ".join(json_string(key) + ": " + literal(value[key]) for key in sorted(value)) + "}"
 
 
+def shown(value, limit: int = 80) -> str:
+    """`literal`, cut short: a value quoted in a message, which must stay one readable line."""
+    text = literal(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def number_text(number) -> str:
     """String(number): JavaScript prints 1.0 as "1", 1e21 as "1e+21" and 1e-7 as "1e-7"."""
     if isinstance(number, int) and -9007199254740992 < number < 9007199254740992:

@@ -36,7 +36,7 @@ group to all of it, ignores a `!` before anything but a function, ends a group a
 trigger still runs as written here, and `Trigger.warnings` says, once, how Segment's engine would
 read it. Only a trigger that cannot be read at all is refused, with a TriggerError.
 """
-from .jsvalue import member, number_text
+from .jsvalue import member, number_text, shown
 from .trigger_tokens import TriggerError, tokenize
 
 __all__ = ["Trigger", "TriggerError", "matches", "parse"]
@@ -49,11 +49,19 @@ _SEGMENT = "Segment's own engine "
 class Trigger:
     """A parsed trigger: parse once per subscription, then `matches` each event cheaply."""
 
-    def __init__(self, subscribe: str, test, reads: set, warnings: list):
+    def __init__(self, subscribe: str, test, reads: set, warnings: list, conditions: list):
         self.subscribe = subscribe
         self.matches = test  # matches(event) -> bool; a plain attribute saves a call per event
         self.reads = reads  # the top-level event keys the trigger looks at
         self.warnings = warnings  # how Segment's own engine would read it differently, if it would
+        self.conditions = conditions  # (text, test, field, read) of each condition, in order
+
+    def explain(self, event: dict) -> list:
+        """Why the trigger does or does not match: each condition as written, whether it holds,
+        and the value its field holds. Costs nothing until asked (a preview asks; delivery never)."""
+        return ["%s: %s (%s is %s)" % (text, "yes" if test(event) else "no", field,
+                                       "missing" if read(event) is None else shown(read(event)))
+                for text, test, field, read in self.conditions]
 
     def __repr__(self):
         return f"Trigger({self.subscribe!r})"
@@ -63,7 +71,7 @@ def parse(subscribe: str) -> Trigger:
     """All the checking happens here, so a bad trigger fails once, when settings load."""
     parser = _Parser(subscribe)
     test = parser.trigger()
-    return Trigger(subscribe, test, parser.reads, parser.warnings)
+    return Trigger(subscribe, test, parser.reads, parser.warnings, parser.conditions)
 
 
 def matches(subscribe: str, event: dict) -> bool:
@@ -80,6 +88,7 @@ class _Parser:
         self.tokens = tokenize(text, self.warn)
         self.at = 0
         self.reads = set()
+        self.conditions = []
 
     def warn(self, reading: str, position: int) -> None:
         note = f"{_SEGMENT}{reading} (at position {position})"
@@ -132,7 +141,7 @@ class _Parser:
         bang = self.take()
         following = self.peek()
         if following[0] == "word" and following[1] in ("contains", "match"):
-            return self.function(self.take(), depth, True)
+            return self.function(self.take(), depth, True, bang[2])
         self.warn("ignores a '!' that is not right before contains or match", bang[2])
         test = self.unary(depth)
         return lambda event: not test(event)
@@ -147,12 +156,12 @@ class _Parser:
             self.take(")", "'and', 'or' (followed by a space) or ')'")
             return test
         if kind == "word" and value in ("contains", "match"):
-            return self.function(token, depth, False)
+            return self.function(token, depth, False, token[2])
         if kind == "word":
             return self.condition(token)
         raise self.error("expected a condition", token)
 
-    def function(self, token, depth, negate):
+    def function(self, token, depth, negate, start):
         name = token[1]
         self.take("(", f"'(' after {name}")
         field = self.take("word", "a field")
@@ -170,6 +179,11 @@ class _Parser:
         def test(event):
             actual = read(event)  # only text can contain, start or end with anything
             return isinstance(actual, str) and (not found(actual) if negate else found(actual))
+        return self.noted(start, test, field[1], read)
+
+    def noted(self, start, test, field, read):
+        """Keep a condition's text (from `start` to the next token) with its test, for `explain`."""
+        self.conditions.append((self.text[start:self.peek()[2]].strip(), test, field, read))
         return test
 
     def glob(self, pattern):
@@ -182,6 +196,9 @@ class _Parser:
 
     def condition(self, token):
         read, root = self.field(token)
+        return self.noted(token[2], self.comparison(token, read, root), token[1], read)
+
+    def comparison(self, token, read, root):
         op = self.take("op", "an operator: =, !=, <, <=, >, >=")[1]
         value = self.take()
         if op not in ("=", "!="):
