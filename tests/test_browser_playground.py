@@ -10,6 +10,7 @@ import sys
 import pytest
 
 import pages
+from conftest import watch_errors
 from oneflow_web import definition
 
 pytestmark = pytest.mark.browser
@@ -200,6 +201,29 @@ def test_a_runtime_that_cannot_start_says_why_instead_of_answering(site, page, c
                              + says), status
     assert missing.rsplit("/", 1)[1] in status or "wasm" in missing
     assert cards(page) == []
+
+
+# The playground's Python, with an engine that fails on every input: what a bug of ours would do.
+FAILING_ENGINE = """
+from pyscript import window
+from pyscript.ffi import create_proxy
+
+def answer(settings, event):
+    raise RuntimeError("a bug")
+
+window.oneflowPlayground.ready("micropython", create_proxy(answer))
+"""
+
+
+def test_an_engine_that_fails_on_an_input_is_reported_and_never_breaks_the_page(site, page, context):
+    errors = watch_errors(page)
+    context.route(site.assets + "playground/playground.py",
+                  lambda route: route.fulfill(status=200, body=FAILING_ENGINE, content_type="text/plain"))
+    page.goto(site.assets + "playground/?runtime=micropython")
+    page.wait_for_selector("#status.error", timeout=60000)
+    assert page.inner_text("#status").startswith("No answer: the engine failed on this input (a bug in oneflow-web")
+    assert "a bug" in page.inner_text("#status")
+    assert errors == []
 
 
 def test_after_one_runtime_fails_the_other_still_answers(site, page, context):

@@ -140,6 +140,11 @@ def test_explain_json_names_the_editor_whose_text_is_not_json():
     assert json.loads(explain_json("", "{"))["problem"].startswith("the event is not valid JSON")
 
 
+def test_explain_json_reads_events_as_the_destination_does_lone_surrogates_included():
+    answer = json.loads(explain_json("", '{"type": "track", "event": "Order \\ud83d"}'))
+    assert answer["entries"][1]["calls"][0]["object"] == '_1flow.logEvent("Order \ufffd", {})'
+
+
 # The playground runs explain_json on MicroPython by default: its answers must be CPython's.
 MICROPYTHON_CASES = [
     ("", TRACK),
@@ -149,6 +154,7 @@ MICROPYTHON_CASES = [
      {"type": "page", "name": "Prix ✓", "properties": {"z": 1, "y": {"x": 0.1, "w": -0.0}}}),
     (json.dumps({"runtime": "x"}), TRACK),
     ("", dict(TRACK, integrations={"All": False})),
+    ("", {"type": "track", "event": "Order \ud83d\ude00 \ud83d"}),
 ]
 
 

@@ -10,6 +10,7 @@ import json
 
 from . import sdk
 from .destination import ERROR, FILTERED, INVALID, NO_MATCH, Destination
+from .events import parse_event
 from .settings import SettingsError, load_settings
 
 SENDS = "sends"
@@ -130,7 +131,7 @@ def explain_json(settings_text: str, event_text: str) -> str:
     except ValueError as error:
         return json.dumps(Answer(problem="the settings are not valid JSON: %s" % error).to_json())
     try:
-        event = json.loads(event_text)
+        event = parse_event(event_text)  # as the destination reads events, lone surrogates and all
     except ValueError as error:
         return json.dumps(Answer(problem="the event is not valid JSON: %s" % error).to_json())
     return json.dumps(explain(settings, event).to_json())

@@ -143,18 +143,28 @@
     var ticket = ++runs;
     setStatus(engines[runtime] ? 'Running…' : 'Starting ' + RUNTIMES[runtime].label + '…', 'busy');
     engine(runtime).then(function (answer) {
-      if (ticket !== runs) return;  // a newer run is on its way
-      var start = performance.now();
-      var result = JSON.parse(answer(texts.settings, texts.event));
-      var took = performance.now() - start;
-      draw(result);
-      var counts = window.oneflowPlayground;
-      counts.lastAnswerMs = took;
-      if (!counts.answers++) counts.firstAnswer = performance.now();
-      setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
-    }).catch(function (error) {
+      if (ticket === runs) answerWith(answer, runtime, texts);  // else a newer run is on its way
+    }, function (error) {
       if (ticket === runs) setStatus('No answer: ' + error.message + '. Reload the page to try again.', 'error');
     });
+  }
+
+  function answerWith(answer, runtime, texts) {
+    var start = performance.now();
+    var result;
+    try {
+      result = JSON.parse(answer(texts.settings, texts.event));
+    } catch (error) {  // a bug of ours: the page and the last answer stay
+      setStatus('No answer: the engine failed on this input (a bug in oneflow-web: please report it with ' +
+        'this input): ' + error.message, 'error');
+      return;
+    }
+    var took = performance.now() - start;
+    draw(result);
+    var counts = window.oneflowPlayground;
+    counts.lastAnswerMs = took;
+    if (!counts.answers++) counts.firstAnswer = performance.now();
+    setStatus('Answered by ' + RUNTIMES[runtime].label + ' in ' + took.toFixed(1) + ' ms.', 'done');
   }
 
   // The first place JSON.parse refuses, with where it is. Chromium says where for most faults;
