@@ -25,24 +25,19 @@ _OWN_READS = {"type", "integrations"}
 class Outcome:
     """What one event produced: the calls to make and, per subscription, why it sent nothing.
 
-    `results` maps each subscription's index to its call or its (kind, reason), for an
-    answer that goes through the subscriptions one by one (explain.py); a skip of the whole
-    event (subscription None) is in `skipped` only, under the name "*".
+    A skip of the whole event (subscription None) is named "*". A preview that answers per
+    subscription passes `handle` an Outcome that also records who did what (explain.py).
     """
 
     def __init__(self):
         self.calls = []
         self.skipped = []
-        self.results = {}
 
     def send(self, subscription, call) -> None:
         self.calls.append(call)
-        self.results[subscription.index] = call
 
     def skip(self, subscription, kind: str, reason: str) -> None:
         self.skipped.append((subscription.name if subscription else "*", kind, reason))
-        if subscription:
-            self.results[subscription.index] = (kind, reason)
 
     def kind(self) -> str:
         """The one word for an event that sent nothing: its most serious skip."""
@@ -67,9 +62,9 @@ class Destination:
             keys |= subscription.reads
         return sorted(keys)
 
-    def handle(self, event: dict) -> Outcome:
+    def handle(self, event: dict, outcome: Outcome = None) -> Outcome:
         """Run every matching subscription once, in order; one failing never stops the next."""
-        outcome = Outcome()
+        outcome = Outcome() if outcome is None else outcome
         if not isinstance(event, dict):
             outcome.skip(None, INVALID, "the event is not an object")
             return outcome

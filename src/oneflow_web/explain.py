@@ -9,7 +9,7 @@ the subscriptions in the order of the settings, disabled and unusable entries in
 import json
 
 from . import sdk
-from .destination import ERROR, FILTERED, INVALID, NO_MATCH, Destination
+from .destination import ERROR, FILTERED, INVALID, NO_MATCH, Destination, Outcome
 from .events import parse_event
 from .settings import SettingsError, load_settings
 
@@ -105,11 +105,10 @@ def explain(settings, event) -> Answer:
         loaded = load_settings(settings_from(settings))
     except SettingsError as error:
         return Answer(problem=str(error))
-    outcome = Destination(loaded).handle(event)
-    whole_event = [(kind, reason) for name, kind, reason in outcome.skipped if name == "*"]
+    outcome = Destination(loaded).handle(event, _Recorded())
     entries = []
     for subscription in loaded.subscriptions:
-        result = whole_event[0] if whole_event else outcome.results[subscription.index]
+        result = outcome.whole_event or outcome.results[subscription.index]
         entries.append((subscription.index, _used(subscription, result, event)))
     for problem in loaded.left_out:
         entries.append((problem.index, Entry(problem.where, "", LEFT_OUT, "the destination runs without it",
@@ -135,6 +134,26 @@ def explain_json(settings_text: str, event_text: str) -> str:
     except ValueError as error:
         return json.dumps(Answer(problem="the event is not valid JSON: %s" % error).to_json())
     return json.dumps(explain(settings, event).to_json())
+
+
+class _Recorded(Outcome):
+    """An Outcome that also keeps, by subscription, its call or its (kind, reason)."""
+
+    def __init__(self):
+        super().__init__()
+        self.results = {}
+        self.whole_event = None  # (kind, reason) when the event as a whole was skipped
+
+    def send(self, subscription, call) -> None:
+        super().send(subscription, call)
+        self.results[subscription.index] = call
+
+    def skip(self, subscription, kind: str, reason: str) -> None:
+        super().skip(subscription, kind, reason)
+        if subscription:
+            self.results[subscription.index] = (kind, reason)
+        else:
+            self.whole_event = (kind, reason)
 
 
 def _used(subscription, result, event) -> Entry:
