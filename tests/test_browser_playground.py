@@ -144,7 +144,7 @@ def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entr
     open_playground(site, page, runtime)
     paste_and_run(page, {"thread": "gpu"})
     assert cards(page) == []
-    assert page.inner_text("#summary") == ('The destination would not start: Setting "thread" is \'gpu\': '
+    assert page.inner_text("#summary") == ('The destination would not start: Setting "thread" is "gpu": '
                                            'use "worker" (the default) or "main".')
 
 

@@ -91,7 +91,7 @@ def test_a_trigger_segment_reads_differently_carries_its_warning():
 def test_settings_that_stop_the_destination_are_the_whole_answer():
     answer = explain({"runtime": "cpython"}, TRACK)
     assert answer.entries == []
-    assert answer.text() == ('The destination would not start: Setting "runtime" is \'cpython\': '
+    assert answer.text() == ('The destination would not start: Setting "runtime" is "cpython": '
                              'use "pyodide" (the default) or "micropython".')
 
 
@@ -155,6 +155,10 @@ MICROPYTHON_CASES = [
     (json.dumps({"runtime": "x"}), TRACK),
     ("", dict(TRACK, integrations={"All": False})),
     ("", {"type": "track", "event": "Order \ud83d\ude00 \ud83d"}),
+    (json.dumps({"bufferLimit": {"b": 1, "a": [0.5]}}), TRACK),
+    (json.dumps([{"name": "Prix", "subscribe": 'event = null and name = "Prix ✓"', "partnerAction": "trackEvent"},
+                 {"name": "Odd", "subscribe": 'type = "track"', "partnerAction": {"z": 1, "y": "é"}}]),
+     {"type": "page", "name": "Prix ✓", "event": None}),
 ]
 
 

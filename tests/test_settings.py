@@ -132,12 +132,12 @@ def test_known_threads_are_accepted(thread):
 
 
 def test_unknown_thread_is_a_clear_error():
-    with pytest.raises(SettingsError, match='"thread" is \'gpu\': use "worker"'):
+    with pytest.raises(SettingsError, match='"thread" is "gpu": use "worker"'):
         load_settings({"projectApiKey": "k", "thread": "gpu"})
 
 
 def test_unknown_runtime_is_a_clear_error():
-    with pytest.raises(SettingsError, match='"runtime" is \'lua\': use "pyodide"'):
+    with pytest.raises(SettingsError, match='"runtime" is "lua": use "pyodide"'):
         load_settings({"projectApiKey": "k", "runtime": "lua"})
 
 

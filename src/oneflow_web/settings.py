@@ -4,6 +4,7 @@ A missing key is the most common set-up mistake, so it fails loudly and names th
 setting instead of loading an SDK that would answer 404.
 """
 from . import definition
+from .jsvalue import shown
 from .subscriptions import SubscriptionError, load_subscriptions
 
 
@@ -38,7 +39,7 @@ def load_settings(raw) -> Settings:
         sdk_url = definition.DEFAULT_SDK_URL
     elif not _is_script_url(sdk_url):
         raise SettingsError(
-            'Setting "sdkUrl" must be an http(s) URL or a path such as /js/1flow.js, not %r.' % (sdk_url,))
+            'Setting "sdkUrl" must be an http(s) URL or a path such as /js/1flow.js, not %s.' % shown(sdk_url))
     try:
         subscriptions, left_out, disabled = load_subscriptions(raw.get("subscriptions"))
     except SubscriptionError as error:
@@ -47,13 +48,13 @@ def load_settings(raw) -> Settings:
         raise SettingsError("No subscription can be used:\n" + "\n".join(problem.text() for problem in left_out))
     runtime = raw.get("runtime")
     if runtime not in (None, "") and runtime not in definition.RUNTIMES:
-        raise SettingsError('Setting "runtime" is %r: use "pyodide" (the default) or "micropython".' % (runtime,))
+        raise SettingsError('Setting "runtime" is %s: use "pyodide" (the default) or "micropython".' % shown(runtime))
     nonce = raw.get("nonce")
     if nonce is not None and not isinstance(nonce, str):
-        raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %r.' % (nonce,))
+        raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %s.' % shown(nonce))
     thread = raw.get("thread")
     if thread not in (None, "") and thread not in definition.THREADS:
-        raise SettingsError('Setting "thread" is %r: use "worker" (the default) or "main".' % (thread,))
+        raise SettingsError('Setting "thread" is %s: use "worker" (the default) or "main".' % shown(thread))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
@@ -71,7 +72,7 @@ def _whole_number(raw: dict, key: str, default: int) -> int:
     except (TypeError, ValueError):
         number = 0
     if isinstance(value, bool) or number <= 0 or (isinstance(value, float) and value != number):
-        raise SettingsError('Setting "%s" must be a whole number above 0, not %r.' % (key, value))
+        raise SettingsError('Setting "%s" must be a whole number above 0, not %s.' % (key, shown(value)))
     return number
 
 

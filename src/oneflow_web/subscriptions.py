@@ -8,6 +8,7 @@ own runtime, an entry that cannot be used is left out and the others run; only a
 import json
 
 from . import definition, mapping, triggers
+from .jsvalue import json_string, shown
 
 
 class SubscriptionError(ValueError):
@@ -48,7 +49,7 @@ class Subscription:
         """One sentence when Segment's own engine would read the trigger differently, else ""."""
         if not self.trigger.warnings:
             return ""
-        return "the trigger %s runs as written, but %s." % (json.dumps(self.subscribe), "; ".join(self.trigger.warnings))
+        return "the trigger %s runs as written, but %s." % (json_string(self.subscribe), "; ".join(self.trigger.warnings))
 
     def warning(self) -> str:
         """The warning as a line of its own, naming the entry."""
@@ -110,7 +111,7 @@ def _load_entry(index: int, where: str, entry) -> Subscription:
     if action is None:
         raise SubscriptionError(
             'unknown partnerAction %s; use one of: %s.'
-            % (json.dumps(action_key), ", ".join(sorted(definition.ACTIONS))))
+            % (shown(action_key), ", ".join(sorted(definition.ACTIONS))))
     subscribe = entry.get("subscribe")
     if not isinstance(subscribe, str) or not subscribe.strip():
         raise SubscriptionError('"subscribe" must be a trigger such as \'type = "track"\'.')
