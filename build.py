@@ -89,6 +89,7 @@ def build() -> None:
     in_snapshot = make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin", modules)
     compile_for_micropython(modules, DIST / "oneflow_web")
     write_package(DIST, [name for name in modules if name not in in_snapshot], modules)  # Pyodide has the rest
+    fill_in(DIST / "playground" / "playground.js", "var PRESETS = [];", "var PRESETS = %s;" % json.dumps(presets()))
     BUILT.write_text("built from this checkout\n")
     log("wrote %s" % DIST)
 
@@ -183,15 +184,25 @@ def write_package(dist: pathlib.Path, sources: list, modules: list) -> None:
     """
     for name in sources:
         shutil.copy2(PACKAGE / name, dist / "oneflow_web" / name)
-    marker = "var PACKAGE = {};"
     for page, left_out in PAGE_LEAVES_OUT.items():
-        script = dist / page
-        text = script.read_text()
-        if marker not in text:
-            sys.exit("[build] %s no longer holds `%s`; build.py writes the module lists there." % (script, marker))
         fetched = {"py": [name for name in sources if name not in left_out],
                    "mpy": [name[:-3] + ".mpy" for name in modules if name not in left_out]}
-        script.write_text(text.replace(marker, "var PACKAGE = %s;" % json.dumps(fetched)))
+        fill_in(dist / page, "var PACKAGE = {};", "var PACKAGE = %s;" % json.dumps(fetched))
+
+
+def fill_in(script: pathlib.Path, marker: str, text: str) -> None:
+    """Replace a placeholder line a page script holds for build.py with what only the build knows."""
+    source = script.read_text()
+    if marker not in source:
+        sys.exit("[build] %s no longer holds `%s`; build.py writes there." % (script, marker))
+    script.write_text(source.replace(marker, text))
+
+
+def presets() -> list:
+    """The destination's presets, from its definition, so the playground never holds a copy."""
+    sys.path.insert(0, str(PACKAGE.parent))
+    from oneflow_web.definition import PRESETS
+    return PRESETS
 
 
 def is_built() -> bool:

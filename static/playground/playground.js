@@ -16,17 +16,13 @@
   var PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey', '!py-editor', '!py-game', '!py-terminal'];
   var START_TIMEOUT_MS = 60000;
 
-  // The presets (definition.PRESETS) written out, and a mapping of the kind people add.
-  var SUBSCRIPTIONS = [
-    { name: 'Identify User', subscribe: 'type = "identify"', partnerAction: 'identifyUser',
-      mapping: { userId: { '@path': '$.userId' }, traits: { '@path': '$.traits' } }, enabled: true },
-    { name: 'Track Event', subscribe: 'type = "track"', partnerAction: 'trackEvent',
-      mapping: { event_name: { '@path': '$.event' }, userId: { '@path': '$.userId' },
-        anonymousId: { '@path': '$.anonymousId' }, properties: { '@path': '$.properties' } }, enabled: true },
+  // The presets (build.py writes definition.PRESETS here), and a mapping of the kind people add.
+  var PRESETS = [];
+  var SUBSCRIPTIONS = PRESETS.concat([
     { name: 'Pricing page views', subscribe: 'type = "page" and name = "Pricing"', partnerAction: 'trackEvent',
       mapping: { event_name: { '@template': 'Viewed {{name}} page' }, userId: { '@path': '$.userId' },
         properties: { '@path': '$.properties' } }, enabled: true }
-  ];
+  ]);
 
   // Events as analytics-next 1.84 hands them to a destination plugin (ctx.event).
   var CONTEXT = {
