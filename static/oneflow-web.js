@@ -173,20 +173,20 @@
       settle.reject(new Error(message));
     };
     // Python calls the SDK through this: one crossing with JSON text, so the SDK gets
-    // plain objects made by the page's own JSON.parse. Method '' calls the command function;
-    // its null arguments are passed as undefined, which JSON cannot carry (Segment's own
-    // destination leaves a field with no value undefined).
-    hub.call = function (method, argsJson) {
+    // plain objects made by the page's own JSON.parse. Method '' calls the command function.
+    // JSON cannot carry undefined, which 1Flow's own destination passes where a field has no
+    // value: `undefinedJson` lists where it goes ([argument] or [argument, key]).
+    hub.call = function (method, argsJson, undefinedJson) {
       var sdk = findSdk();
       var args = JSON.parse(argsJson);
-      if (method) {
-        sdk[method].apply(sdk, args);
-        return;
+      if (undefinedJson) {
+        JSON.parse(undefinedJson).forEach(function (path) {
+          if (path.length === 1) args[path[0]] = undefined;
+          else args[path[0]][path[1]] = undefined;
+        });
       }
-      for (var i = 1; i < args.length; i++) {
-        if (args[i] === null) args[i] = undefined;
-      }
-      sdk.apply(undefined, args);
+      if (method) sdk[method].apply(sdk, args);
+      else sdk.apply(undefined, args);
     };
     hub.stats = function () {
       var python = pythonStats ? JSON.parse(pythonStats()) : {};
@@ -495,7 +495,7 @@
       return;
     }
     try {
-      hub.call(action[1], action[2]);
+      hub.call(action[1], action[2], action[3]);
     } catch (error) {
       console.error(PREFIX + ' the 1Flow SDK threw on a call: ' + error);
     }

@@ -81,10 +81,16 @@ def console(page) -> list:
 
 
 def sdk_calls(page, count: int, timeout: float = 30000) -> list:
-    """Wait until the 1Flow stand-in has received `count` calls; return them all."""
+    """Wait until the 1Flow stand-in has received `count` calls; return them all.
+
+    A call the real SDK would not accept (the stand-in flags it) fails the test here.
+    """
     page.wait_for_function("(n) => window.oneflowStandIn && oneflowStandIn.calls.length >= n",
                            arg=count, timeout=timeout)
-    return page.evaluate("oneflowStandIn.calls")
+    calls = page.evaluate("oneflowStandIn.calls")
+    flagged = [call for call in calls if call.get("problem")]
+    assert not flagged, "the 1Flow stand-in flagged calls the real SDK would not accept: %s" % flagged
+    return calls
 
 
 def watch_errors(page) -> list:

@@ -3,9 +3,12 @@
 A smoke set on both runtimes: identify and track, held events in order, a fault, a strict CSP
 page, and what the page fetches and reports when Python itself cannot start.
 """
+import json
+
 import pytest
 
 import pages
+from oneflow_web.definition import PRESETS
 from conftest import expect_error, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
@@ -75,3 +78,19 @@ def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime)
     assert sdk_calls(page, 1)[0]["args"][0] == "under CSP"
     assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
     assert errors == []
+
+
+
+# Identify User as preset, and a track mapping that sets only the event name.
+IDENTIFY_AND_NAME_ONLY = json.dumps([PRESETS[0], {"name": "Names", "subscribe": 'type = "track"',
+                                                  "partnerAction": "trackEvent",
+                                                  "mapping": {"event_name": {"@path": "$.event"}}}])
+
+
+def test_the_command_sdk_gets_todays_calls_from_the_main_thread_undefined_included(site, page, runtime):
+    page.goto(main_page(site, runtime, "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up')",
+                        data_sdk_url=pages.standin_url(site, pages.COMMAND_STANDIN),
+                        data_subscriptions=IDENTIFY_AND_NAME_ONLY))
+    assert [(call["method"], call["args"], call["undefinedAt"]) for call in sdk_calls(page, 2)] == [
+        ("identify", ["u-1", {"plan": "pro"}], []),
+        ("track", ["Signed Up", {}], ["1.anonymousId", "1.properties", "1.userId"])]

@@ -78,7 +78,8 @@ def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(site, page, r
     assert cards(page) == [{
         "verdict": "sends", "where": 'subscriptions[0] ("Pricing views")', "reason": "", "details": "", "warning": "",
         "code": ['_1flow.logEvent("Viewed Pricing", {"path": "/pricing"})',
-                 '_1flow("track", "Viewed Pricing", {"properties": {"path": "/pricing"}})']}]
+                 '_1flow("track", "Viewed Pricing", {"anonymousId": undefined, "properties": {"path": "/pricing"}, '
+                 '"userId": undefined})']}]
 
 
 def test_the_run_button_answers_what_the_editors_hold(site, page):

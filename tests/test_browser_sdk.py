@@ -5,10 +5,12 @@ global `const _1flow` (no window property) that reads the first script[data-api-
 window.glob once its configuration has loaded; the newer build is a command function that
 replaces whatever stub held window._1flow.
 """
+import json
 import re
 
 import pytest
 
+import build
 import pages
 from conftest import expect_error, sdk_calls
 
@@ -37,12 +39,16 @@ def open_site(request, site, runtime, page):
     """Open a page with the destination added one way or the other; settings in camelCase."""
     def open_site(sdk_url, calls="", first="", **settings):
         if request.param == "script-tag":
-            attributes = {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime}
+            attributes = {"data-api-key": KEY, "data-runtime": runtime}
+            if sdk_url:
+                attributes["data-sdk-url"] = sdk_url
             attributes.update({"data-" + re.sub("([A-Z])", r"-\1", name).lower(): str(value)
                                for name, value in settings.items()})
             url = pages.script_tag_page(site, attributes, calls, first=first)
         else:
-            settings = {"projectApiKey": KEY, "sdkUrl": sdk_url, "runtime": runtime, **settings}
+            settings = {"projectApiKey": KEY, "runtime": runtime, **settings}
+            if sdk_url:
+                settings["sdkUrl"] = sdk_url
             url = pages.remote_plugins_page(site, settings, calls, first=first)
         page.goto(url)
     return open_site
@@ -111,30 +117,90 @@ def test_on_a_first_visit_a_burst_reaches_the_sdk_once_in_order_though_the_sdk_i
 
 
 # ---------------------------------------------------------------- the newer build: a command function
+# Called as 1Flow's own destination has called it since May 2024: identify(userId, {...traits}),
+# track(name, {userId, anonymousId, properties}), the three keys always there. The stand-in
+# records where the arguments hold undefined ("1.userId": a key present, its value undefined),
+# seen in the page before any JSON, and flags any other shape (sdk_calls fails on a flagged call).
 
-def expect_commands(page):
-    """identify and track as Segment's destination calls the command function, once each, in order."""
-    identify, track = sdk_calls(page, 2)
-    page.wait_for_timeout(200)
-    anonymous_id = page.evaluate("analytics.user().then((user) => user.anonymousId())")
-    assert (identify["method"], identify["args"]) == ("identify", ["u-1", None, {"traits": {"plan": "pro"}}])
-    assert identify["undefinedAt"] == [1]  # no anonymous id field in Identify User: undefined, not null
-    assert (track["method"], track["args"]) == (
-        "track", ["Signed Up", {"userId": "u-1", "anonymousId": anonymous_id, "properties": {"total": 5}}])
-    assert len(page.evaluate("oneflowStandIn.calls")) == 2
+COMMAND = pages.COMMAND_STANDIN
+
+
+def commands(page, count) -> list:
+    """(command, args, undefinedAt) of the first `count` calls, once the stand-in has them."""
+    return [(call["method"], call["args"], call["undefinedAt"]) for call in sdk_calls(page, count)][:count]
+
+
+def anonymous_id(page) -> str:
+    return page.evaluate("analytics.user().then((user) => user.anonymousId())")
+
+
+def test_the_command_sdk_gets_identify_with_the_traits_themselves(site, page, open_site):
+    open_site(pages.standin_url(site, COMMAND), "analytics.identify('u-1', {plan: 'pro', seats: 3})")
+    assert commands(page, 1) == [("identify", ["u-1", {"plan": "pro", "seats": 3}], [])]
     assert page.evaluate("oneflowWeb.stats().sdk") == "command"
 
 
-def test_the_command_sdk_gets_identify_and_track_as_segment_calls_it(site, page, open_site):
-    open_site(pages.standin_url(site, pages.COMMAND_STANDIN), CALLS)
-    expect_commands(page)
+def test_the_command_sdk_gets_an_empty_object_for_an_identify_without_traits(site, page, open_site):
+    open_site(pages.standin_url(site, COMMAND), "analytics.identify('u-2')")
+    assert commands(page, 1) == [("identify", ["u-2", {}], [])]
+
+
+def test_the_command_sdk_gets_nested_and_unicode_traits_unchanged(site, page, open_site):
+    traits = {"company": {"name": "Åsa & Søn", "tags": ["α", "😀", None]}, "ключ": "значение", "n": -0.5}
+    open_site(pages.standin_url(site, COMMAND), "analytics.identify('ü-3', %s)" % json.dumps(traits))
+    assert commands(page, 1) == [("identify", ["ü-3", traits], [])]
+
+
+def test_the_command_sdk_gets_track_with_user_id_anonymous_id_and_properties(site, page, open_site):
+    open_site(pages.standin_url(site, COMMAND), CALLS)
+    track = commands(page, 2)[1]
+    assert track == ("track", ["Signed Up", {"userId": "u-1", "anonymousId": anonymous_id(page),
+                                             "properties": {"total": 5}}], [])
+
+
+def test_a_track_without_a_user_id_keeps_the_key_with_undefined(site, page, open_site):
+    open_site(pages.standin_url(site, COMMAND), "analytics.track('Anonymous', {})")
+    assert commands(page, 1) == [("track", ["Anonymous", {"anonymousId": anonymous_id(page), "properties": {}}],
+                                  ["1.userId"])]
+
+
+# A mapping that sets only the event name: userId, anonymousId and properties are unmapped.
+NAME_ONLY = [{"name": "Names", "subscribe": 'type = "track"', "partnerAction": "trackEvent",
+              "mapping": {"event_name": {"@path": "$.event"}}}]
+
+
+def test_unmapped_fields_reach_the_command_sdk_as_keys_holding_undefined(site, page, open_site):
+    open_site(pages.standin_url(site, COMMAND), "analytics.track('Bare', {ignored: true})",
+              subscriptions=json.dumps(NAME_ONLY))
+    assert commands(page, 1) == [("track", ["Bare", {}], ["1.anonymousId", "1.properties", "1.userId"])]
+
+
+def test_the_2022_sdk_gets_an_empty_object_where_properties_are_unmapped(site, page, open_site):
+    page.add_init_script(RETURNING_VISITOR)
+    open_site(pages.standin_url(site), "analytics.track('Bare', {ignored: true})", subscriptions=json.dumps(NAME_ONLY))
+    assert [(call["method"], call["args"]) for call in sdk_calls(page, 1)] == [("logEvent", ["Bare", {}])]
 
 
 def test_a_queueing_stub_on_the_page_is_not_taken_for_the_sdk(site, page, open_site):
-    # Through the stub, identify would lose its fourth argument (the traits): it keeps three.
-    open_site(pages.standin_url(site, pages.COMMAND_STANDIN), CALLS, first=SEGMENT_STUB)
-    expect_commands(page)
+    # Through the stub, a track would lose its undefined keys' meaning and be retried every 5 ms.
+    open_site(pages.standin_url(site, COMMAND), CALLS, first=SEGMENT_STUB)
+    assert [call[0] for call in commands(page, 2)] == ["identify", "track"]
+    page.wait_for_timeout(200)
+    assert len(page.evaluate("oneflowStandIn.calls")) == 2
     assert page.evaluate("stubCalls") == 0
+
+
+def test_without_sdk_url_the_sdk_is_loaded_from_1flows_url_of_today(site, page, open_site):
+    requested = []
+
+    def serve_standin(route, request):
+        requested.append(request.url)
+        route.fulfill(status=200, body=(build.DIST / COMMAND).read_text(), content_type="text/javascript")
+    page.route("https://1flow.app/js/1flow.js", serve_standin)
+    open_site(None, "analytics.track('default url')")
+    assert commands(page, 1)[0][:2] == ("track", ["default url", {"anonymousId": anonymous_id(page), "properties": {}}])
+    assert requested == ["https://1flow.app/js/1flow.js"]
+    assert page.evaluate("[oneflowStandIn.apiKey, oneflowStandIn.ownApiKey]") == [KEY, KEY]
 
 
 # ---------------------------------------------------------------- an SDK that never becomes usable

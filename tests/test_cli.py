@@ -33,7 +33,7 @@ def test_preview_answers_for_every_subscription_in_order(write, capsys):
         '    type = "identify": no (type is "track")',
         'subscriptions[1] ("Track Event") -> trackEvent: sends',
         '  _1flow.logEvent("Signed Up", {"plan": "pro"})',
-        '  newer SDK: _1flow("track", "Signed Up", {"properties": {"plan": "pro"}})']
+        '  newer SDK: _1flow("track", "Signed Up", {"anonymousId": undefined, "properties": {"plan": "pro"}, "userId": undefined})']
 
 
 def test_preview_runs_custom_mappings_without_an_api_key(write, capsys):
@@ -42,7 +42,8 @@ def test_preview_runs_custom_mappings_without_an_api_key(write, capsys):
     assert main(["preview", "--settings", settings, "--event", event]) == 0
     assert capsys.readouterr().out.splitlines()[2:] == [
         '  _1flow.logEvent("Viewed Pricing", {"path": "/pricing"})',
-        '  newer SDK: _1flow("track", "Viewed Pricing", {"properties": {"path": "/pricing"}})']
+        '  newer SDK: _1flow("track", "Viewed Pricing", {"anonymousId": undefined, "properties": {"path": "/pricing"}, '
+        '"userId": undefined})']
 
 
 def test_preview_takes_just_the_subscriptions_or_an_empty_file_for_the_presets(write, capsys):

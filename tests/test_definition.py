@@ -1,5 +1,6 @@
 """The destination definition matches Segment's documented 1Flow Web (Actions) destination."""
 from oneflow_web import definition
+from oneflow_web.jsvalue import UNDEFINED
 
 
 def fields_of(action):
@@ -54,14 +55,14 @@ def test_identify_user_performs_log_user_with_user_id_and_traits():
     assert (call.method, call.args) == ("logUser", ["u1", {"a": 1}])
 
 
-def test_identify_user_as_a_command_leaves_the_anonymous_id_undefined():
+def test_identify_user_as_a_command_passes_the_traits_themselves_third():
     call = definition.ACTIONS["identifyUser"].perform({"userId": "u1", "traits": {"a": 1}})
-    assert call.command == ["identify", "u1", None, {"traits": {"a": 1}}]
+    assert call.command == ["identify", "u1", {"a": 1}]
 
 
 def test_identify_user_without_traits_sends_an_empty_object_in_both_shapes():
     call = definition.ACTIONS["identifyUser"].perform({"userId": "u1"})
-    assert call == definition.Call("logUser", ["u1", {}], ["identify", "u1", None, {"traits": {}}])
+    assert call == definition.Call("logUser", ["u1", {}], ["identify", "u1", {}])
 
 
 def test_track_event_performs_log_event_with_name_and_properties():
@@ -69,16 +70,21 @@ def test_track_event_performs_log_event_with_name_and_properties():
     assert (call.method, call.args) == ("logEvent", ["E", {"p": [1]}])
 
 
-def test_track_event_as_a_command_carries_the_ids_it_has_beside_the_properties():
+def test_track_event_as_a_command_carries_the_ids_beside_the_properties():
     call = definition.ACTIONS["trackEvent"].perform(
         {"event_name": "E", "userId": "u", "anonymousId": "a", "properties": {"p": [1]}})
     assert call.command == ["track", "E", {"userId": "u", "anonymousId": "a", "properties": {"p": [1]}}]
 
 
-def test_track_event_as_a_command_leaves_out_ids_the_event_lacks():
+def test_track_event_as_a_command_keeps_every_key_undefined_where_the_payload_has_no_value():
     call = definition.ACTIONS["trackEvent"].perform({"event_name": "E"})
-    assert call.command == ["track", "E", {"properties": {}}]
+    assert call.command == ["track", "E", {"userId": UNDEFINED, "anonymousId": UNDEFINED, "properties": UNDEFINED}]
 
 
-def test_default_sdk_url_is_the_one_segment_uses():
-    assert definition.DEFAULT_SDK_URL == "https://cdn-development.1flow.ai/js-sdk/1flow.js"
+def test_track_event_without_properties_sends_the_2022_object_an_empty_object():
+    call = definition.ACTIONS["trackEvent"].perform({"event_name": "E"})
+    assert call.args == ["E", {}]
+
+
+def test_default_sdk_url_is_the_one_1flows_destination_loads_today():
+    assert definition.DEFAULT_SDK_URL == "https://1flow.app/js/1flow.js"

@@ -8,21 +8,22 @@ def deliver(generation=sdk.OBJECT, debug=False, subscriptions=None):
     settings = json.dumps({"projectApiKey": "k", "debug": debug, "subscriptions": subscriptions})
     _, destination, _ = delivery.prepare(settings)
     calls, lines = [], []
-    machine = delivery.Delivery(destination, debug, generation, lambda method, args: calls.append(
-        (method, json.loads(args))), lambda level, text: lines.append((level, text)))
+    machine = delivery.Delivery(destination, debug, generation, lambda method, args, undefined: calls.append(
+        (method, json.loads(args), json.loads(undefined or "[]"))), lambda level, text: lines.append((level, text)))
     return machine, calls, lines
 
 
 def test_calls_go_out_in_the_shape_of_the_2022_object():
     machine, calls, _ = deliver()
     machine.receive('{"type": "identify", "userId": "u1", "traits": {"a": 1}}')
-    assert calls == [("logUser", ["u1", {"a": 1}])]
+    assert calls == [("logUser", ["u1", {"a": 1}], [])]
 
 
 def test_calls_go_out_in_the_shape_of_the_command_function():
     machine, calls, _ = deliver(sdk.COMMAND)
     machine.receive('{"type": "track", "event": "E", "userId": "u1", "properties": {}}')
-    assert calls == [("", ["track", "E", {"userId": "u1", "properties": {}}])]
+    assert calls == [("", ["track", "E", {"userId": "u1", "anonymousId": None, "properties": {}}],
+                      [[2, "anonymousId"]])]
 
 
 def test_debug_writes_the_exact_call_and_each_routine_skip():
@@ -38,7 +39,7 @@ def test_a_fault_is_one_error_line_and_the_next_event_still_goes_out():
     machine.receive("not json")
     machine.receive('{"type": "track", "event": "E"}')
     assert lines[0][0] == "error" and lines[0][1].startswith("could not handle a unknown event: ")
-    assert calls == [("logEvent", ["E", {}])]
+    assert calls == [("logEvent", ["E", {}], [])]
     assert json.loads(machine.stats()) == {"sdk": "object", "delivered": 1, "calls": 1,
                                            "skipped": {"internal error": 1}}
 

@@ -29,10 +29,10 @@ def test_every_subscription_is_answered_in_the_order_of_the_settings():
 def test_a_subscription_that_sends_shows_the_call_to_each_sdk_generation():
     entry = explain(None, IDENTIFY).entries[0]
     assert entry.calls == [{"object": '_1flow.logUser("u1", {"plan": "pro"})',
-                            "command": '_1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})'}]
+                            "command": '_1flow("identify", "u1", {"plan": "pro"})'}]
     assert entry.lines() == ['subscriptions[0] ("Identify User") -> identifyUser: sends',
                              '  _1flow.logUser("u1", {"plan": "pro"})',
-                             '  newer SDK: _1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})']
+                             '  newer SDK: _1flow("identify", "u1", {"plan": "pro"})']
 
 
 def test_a_trigger_that_does_not_match_shows_each_condition_and_what_the_event_holds_there():

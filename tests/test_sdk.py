@@ -1,5 +1,8 @@
 """What Python knows of the two 1Flow SDK generations: the shape of each call and the words for failures."""
+import json
+
 from oneflow_web import definition, sdk
+from oneflow_web.jsvalue import UNDEFINED
 
 IDENTIFY = definition.ACTIONS["identifyUser"].perform({"userId": "u1", "traits": {"plan": "pro"}})
 TRACK = definition.ACTIONS["trackEvent"].perform({"event_name": "Signed Up", "anonymousId": "a1", "properties": {}})
@@ -10,15 +13,43 @@ def test_the_2022_object_is_called_by_method():
 
 
 def test_the_command_function_is_called_with_the_command_first():
-    assert sdk.shape(TRACK, sdk.COMMAND) == ("", ["track", "Signed Up", {"anonymousId": "a1", "properties": {}}])
+    method, args = sdk.shape(TRACK, sdk.COMMAND)
+    assert (method, args[:2]) == ("", ["track", "Signed Up"])
+
+
+def test_encode_sends_undefined_as_null_and_says_where_it_goes():
+    method, args, undefined = sdk.encode(TRACK, sdk.COMMAND)
+    assert (method, json.loads(args)) == ("", ["track", "Signed Up", {"userId": None, "anonymousId": "a1", "properties": {}}])
+    assert json.loads(undefined) == [[2, "userId"]]
+
+
+def test_encode_marks_an_undefined_argument_by_its_index():
+    call = definition.Call("logUser", ["u1", {}], ["identify", UNDEFINED, {"a": None}])
+    _, args, undefined = sdk.encode(call, sdk.COMMAND)
+    assert (json.loads(args), json.loads(undefined)) == (["identify", None, {"a": None}], [[1]])
+
+
+def test_encode_leaves_null_data_alone_and_says_nothing_when_nothing_is_undefined():
+    _, args, undefined = sdk.encode(IDENTIFY, sdk.COMMAND)
+    assert (json.loads(args), undefined) == (["identify", "u1", {"plan": "pro"}], "")
+
+
+def test_encode_does_not_change_the_call_it_encodes():
+    sdk.encode(TRACK, sdk.COMMAND)
+    assert TRACK.command[2]["userId"] is UNDEFINED
 
 
 def test_call_text_reads_like_the_javascript_call_for_the_object():
     assert sdk.call_text(IDENTIFY, sdk.OBJECT) == '_1flow.logUser("u1", {"plan": "pro"})'
 
 
-def test_call_text_shows_an_undefined_argument_of_the_command_function_as_undefined():
-    assert sdk.call_text(IDENTIFY, sdk.COMMAND) == '_1flow("identify", "u1", undefined, {"traits": {"plan": "pro"}})'
+def test_call_text_shows_the_command_identify_with_the_traits_third():
+    assert sdk.call_text(IDENTIFY, sdk.COMMAND) == '_1flow("identify", "u1", {"plan": "pro"})'
+
+
+def test_call_text_shows_keys_left_undefined_as_undefined():
+    assert sdk.call_text(TRACK, sdk.COMMAND) == (
+        '_1flow("track", "Signed Up", {"anonymousId": "a1", "properties": {}, "userId": undefined})')
 
 
 def test_an_sdk_that_cannot_load_names_the_url_and_the_likely_causes():

@@ -4,7 +4,7 @@ The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub ho
 the settings as JSON and four functions: `loadSdk(url, key, timeout, done)` injects the
 1Flow SDK and answers `done(generation, problem)` once the SDK itself is usable or never
 will be; `ready(receive, stats, reads)` once we can deliver, and `fail(message)` when we
-never will; `call(method, args)` for each 1Flow call. Python never reads `window._1flow`:
+never will; `call(method, args, undefined)` for each 1Flow call (sdk.encode). Python never reads `window._1flow`:
 the 2022 SDK is a global binding only JavaScript can find by name (see sdk.py).
 `reads` names, as JSON, the top-level event keys our subscriptions read: the loader sends
 only those. Events arrive as JSON text and 1Flow calls leave as objects made by the page's

@@ -6,13 +6,15 @@ shape so that the definition can be read against Segment's documentation line by
 and so that settings validation and payload checks are driven by it rather than by
 hand-written code per field.
 """
+from .jsvalue import UNDEFINED
 
 NAME = "1Flow Web (Actions)"
 SLUG = "actions-1flow"
 VERSION = "0.1.0"
 
-# The URL Segment's own 1Flow destination injects (see DESIGN.md).
-DEFAULT_SDK_URL = "https://cdn-development.1flow.ai/js-sdk/1flow.js"
+# The URL Segment's own 1Flow destination has injected since December 2023 (the newer,
+# command-function SDK). The 2022 build lives at https://sdk.1flow.app/js/1flow.js.
+DEFAULT_SDK_URL = "https://1flow.app/js/1flow.js"
 
 # Segment caps user-built mappings per destination instance.
 MAX_SUBSCRIPTIONS = 50
@@ -72,9 +74,10 @@ class Call:
     """One 1Flow call, in the shape of each SDK generation: the engine's only output.
 
     `method` and `args` call the 2022 object (`_1flow.logUser(...)`); `command` holds the
-    arguments of the newer command function (`_1flow("identify", ...)`), where None stands
-    for an argument left undefined. The page says which SDK it found (see sdk.py); making
-    both keeps the engine free of the page and lets a preview show either.
+    arguments of the newer command function (`_1flow("identify", ...)`), where
+    jsvalue.UNDEFINED stands for a value left undefined, as 1Flow's own destination leaves
+    it. The page says which SDK it found (see sdk.py); making both keeps the engine free of
+    the page and lets a preview show either.
     """
 
     def __init__(self, method: str, args: list, command: list):
@@ -93,17 +96,18 @@ class Call:
 
 
 def _log_user(payload: dict) -> Call:
-    # 1Flow names them userID and userDetails; Segment's are userId and traits. The command
-    # function takes an anonymous id second, which this action has no field for.
+    # 1Flow names them userID and userDetails; Segment's are userId and traits. 1Flow's own
+    # destination passes the traits themselves to the command function (`{...traits}`).
     traits = payload.get("traits") or {}
-    return Call("logUser", [payload["userId"], traits], ["identify", payload["userId"], None, {"traits": traits}])
+    return Call("logUser", [payload["userId"], traits], ["identify", payload["userId"], traits])
 
 
 def _log_event(payload: dict) -> Call:
-    properties = payload.get("properties") or {}
-    options = {key: payload[key] for key in ("userId", "anonymousId") if key in payload}
-    options["properties"] = properties
-    return Call("logEvent", [payload["event_name"], properties], ["track", payload["event_name"], options])
+    # 1Flow's own destination always passes the three keys, undefined where the payload has
+    # no value; the 2022 object gets the properties alone, {} when there are none.
+    options = {key: payload.get(key, UNDEFINED) for key in ("userId", "anonymousId", "properties")}
+    return Call("logEvent", [payload["event_name"], payload.get("properties") or {}],
+                ["track", payload["event_name"], options])
 
 
 IDENTIFY_USER = Action(

@@ -33,7 +33,9 @@ def left_out_json(settings) -> str:
 class Delivery:
     """Delivers events and counts what became of them, for `oneflowWeb.stats()`.
 
-    `call_sdk(method, args_json)` makes one 1Flow call (method "" calls the command function);
+    `call_sdk(method, args_json, undefined_json)` makes one 1Flow call (method "" calls the
+    command function; undefined_json, when not "", lists where the arguments hold undefined:
+    sdk.encode);
     `console(level, text)` writes one line ("log", "warn" or "error").
     """
 
@@ -60,8 +62,7 @@ class Delivery:
                 event_type = event["type"]
             outcome = self.destination.handle(event)
             for call in outcome.calls:
-                method, args = sdk.shape(call, self.generation)
-                self.call_sdk(method, json.dumps(args))
+                self.call_sdk(*sdk.encode(call, self.generation))
         except Exception as error:  # a fault in our code must never reach the host page
             self._count(ERROR)
             self.console("error", "could not handle a %s event: %s" % (event_type, _describe(error)))

@@ -79,12 +79,25 @@ def json_string(text: str) -> str:
     return "".join(parts)
 
 
+class _Undefined:
+    """JavaScript's undefined, which JSON cannot hold: a call argument or a key that 1Flow's
+    own destination leaves undefined. sdk.encode carries it across the seam."""
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+
+UNDEFINED = _Undefined()
+
+
 def literal(value) -> str:
     """A JSON value as people read it in a message or a preview: JavaScript's strings and
     numbers, keys sorted. Sorted, because MicroPython's dicts do not keep the order the keys
     came in, and an answer must read the same on every runtime."""
     if value is None:
         return "null"
+    if value is UNDEFINED:
+        return "undefined"
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, str):

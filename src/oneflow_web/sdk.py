@@ -6,15 +6,18 @@
   properties)`. It declares `const _1flow` at the top of a classic script, so only a lookup
   by name finds it (`window._1flow` stays undefined), and it is usable once it has loaded its
   configuration, which it signals by setting `window.glob`;
-- the newer build, a command function on `window._1flow`, called the way Segment's own
-  destination calls it: `_1flow("identify", userId, anonymousId, {traits})` and
-  `_1flow("track", name, {userId, anonymousId, properties})`.
+- the newer build, a command function on `window._1flow`, called the way 1Flow's own Segment
+  destination has called it since May 2024: `_1flow("identify", userId, {...traits})` and
+  `_1flow("track", name, {userId, anonymousId, properties})`, the three keys always there and
+  undefined where the event has no value.
 
 The loader (the only code that can read a global binding by name) finds the SDK, tells
 which generation it is, and calls it; this module holds what Python needs to know of both:
 the shape of each call and the words for each way the SDK can fail to become ready.
 """
-from .jsvalue import literal
+import json
+
+from .jsvalue import UNDEFINED, literal
 
 OBJECT = "object"
 COMMAND = "command"
@@ -41,11 +44,35 @@ def shape(call, generation: str) -> tuple:
     return call.method, call.args
 
 
+def encode(call, generation: str) -> tuple:
+    """(method, args as JSON, paths of undefined values as JSON or "") for the loader's `call`.
+
+    JSON has no undefined, so each UNDEFINED goes across as null and its path ([argument
+    index] or [argument index, key]) beside it, and the page puts undefined back. Only
+    arguments and the keys of object arguments are looked at: that is where a call holds
+    undefined, and the event's own data (deep, possibly large) is never walked.
+    """
+    method, args = shape(call, generation)
+    holes = []
+    plain = []
+    for index, arg in enumerate(args):
+        if arg is UNDEFINED:
+            holes.append([index])
+            arg = None
+        elif isinstance(arg, dict) and any(value is UNDEFINED for value in arg.values()):
+            arg = dict(arg)
+            for key in arg:
+                if arg[key] is UNDEFINED:
+                    holes.append([index, key])
+                    arg[key] = None
+        plain.append(arg)
+    return method, json.dumps(plain), json.dumps(holes) if holes else ""
+
+
 def call_text(call, generation: str) -> str:
     """A call as JavaScript would read it, for debug logs and previews (keys sorted: jsvalue.literal)."""
     method, args = shape(call, generation)
-    text = ", ".join("undefined" if arg is None else literal(arg) for arg in args)
-    return "_1flow%s(%s)" % ("." + method if method else "", text)
+    return "_1flow%s(%s)" % ("." + method if method else "", ", ".join(literal(arg) for arg in args))
 
 
 def problem_message(state: str, url: str, timeout_ms: int) -> str:

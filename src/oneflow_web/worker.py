@@ -7,7 +7,8 @@ Python decides, the page acts (a worker cannot touch `window` or `document`).
     sdk_problem(state)  the message for an SDK that failed to load or to become ready
     ready(generation)   the SDK the page found ("object" or "command"); answers the stats text
     deliver(events)     events: a JSON list of event texts; answers {"actions": [...], "stats": text},
-                        actions in order: ["call", method, argsJson] or [level, text] for the console
+                        actions in order: ["call", method, argsJson, undefinedJson] (sdk.encode)
+                        or [level, text] for the console
 """
 import json
 
@@ -39,7 +40,7 @@ def sdk_problem(state: str) -> str:
 def ready(generation: str) -> str:
     _engine["delivery"] = delivery.Delivery(
         _engine["destination"], _engine["settings"].debug, generation,
-        lambda method, args: _actions.append(["call", method, args]),
+        lambda method, args, undefined: _actions.append(["call", method, args, undefined]),
         lambda level, text: _actions.append([level, text]))
     return _engine["delivery"].stats()
 

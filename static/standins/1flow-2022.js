@@ -14,6 +14,9 @@
  *    three times each; the third is lost).
  * Instead of talking to 1Flow it records each call it receives in oneflowStandIn.calls
  * (announced by a "1flow:call" event) and what it would send to 1Flow in oneflowStandIn.sent.
+ * A call of a shape 1Flow's own wrapper never makes (more than two arguments, a name or id
+ * that is not text, details that are not an object) is flagged: listed in
+ * oneflowStandIn.flagged with the reason, written to the console as an error, not sent.
  * Query parameters on its URL slow it down for tests: config=MS (default 20) before
  * window.glob, session=MS (default 40) for a session request.
  */
@@ -26,7 +29,8 @@ const _1flow = (function () {
     generation: '2022',
     apiKey: first ? first.getAttribute('data-api-key') : null,
     calls: [],
-    sent: []
+    sent: [],
+    flagged: []
   };
   var session = stored();
   var beforeSession = [];
@@ -48,11 +52,29 @@ const _1flow = (function () {
     return Object.keys(value).every(function (key) { return plain(value[key]); });
   }
 
+  // Why the real build would not take this call (name, then an optional details object), or ''.
+  function problem(method, args) {
+    if (args.length > 2) return method + ' takes (' + (method === 'logUser' ? 'userId' : 'name') + ', details): got ' + args.length + ' arguments';
+    if (typeof args[0] !== 'string' || args[0] === '') return method + ' needs text first';
+    var details = args[1];
+    if (details !== undefined && (details === null || typeof details !== 'object' || Array.isArray(details))) {
+      return method + ' needs an object (or nothing) second';
+    }
+    return '';
+  }
+
   function receive(method, args) {
     // A deep copy, so a test sees what the SDK received even if the page mutates it later.
-    var call = { method: method, args: JSON.parse(JSON.stringify(args)), plain: plain(args), glob: !!window.glob };
+    var call = { method: method, args: JSON.parse(JSON.stringify(args)), plain: plain(args), glob: !!window.glob,
+      problem: problem(method, args) };
+    if (args[1] === undefined) call.args[1] = {};  // the build's own default
     record.calls.push(call);
     window.dispatchEvent(new CustomEvent('1flow:call', { detail: call }));
+    if (call.problem) {
+      record.flagged.push(call);
+      console.error('1Flow stand-in (2022 SDK): a call the SDK would not accept: ' + call.problem);
+      return;
+    }
     handle(call);
   }
 
@@ -82,7 +104,7 @@ const _1flow = (function () {
   setTimeout(function () { window.glob = { apiKey: record.apiKey }; }, Number(options.get('config') || 20));
 
   return {
-    logEvent: function (name, params) { receive('logEvent', [name, params === undefined ? {} : params]); },
-    logUser: function (systemId, params) { receive('logUser', [systemId, params === undefined ? {} : params]); }
+    logEvent: function () { receive('logEvent', [].slice.call(arguments)); },
+    logUser: function () { receive('logUser', [].slice.call(arguments)); }
   };
 })();
