@@ -55,6 +55,7 @@ CHUNK = 16 * 1024  # bytes the link sends at a time: parallel responses interlea
 
 class Sent(NamedTuple):
     """One response, as the server wrote it."""
+    method: str  # GET, or HEAD (the loader checks its worker's files so when the worker is slow)
     path: str
     bytes: int  # status line, headers and body
     encoding: str  # "br", "gzip" or "identity"
@@ -117,6 +118,14 @@ class NetworkHandler(build.DistHandler):
         super().handle()
 
     def do_GET(self) -> None:
+        self.respond(super().do_GET)
+
+    def do_HEAD(self) -> None:
+        self.respond(super().do_HEAD)
+
+    def respond(self, otherwise) -> None:
+        """What DistHandler would send, compressed, after a round trip; `otherwise` answers what
+        is neither a generated page nor a file (directories without index.html, 404s)."""
         started, before = time.monotonic(), self.wfile.written
         self.server.begin_response()
         encoding = "identity"
@@ -124,7 +133,7 @@ class NetworkHandler(build.DistHandler):
             self.server.round_trip()  # the request's way there and the first byte's way back
             found = self.body()
             if found is None:
-                return super().do_GET()  # directories without index.html, missing files: 301, 404
+                return otherwise()
             body, content_type, headers, static = found
             encoding, body = self.encode(body, static)
             self.send_response(200)
@@ -138,9 +147,10 @@ class NetworkHandler(build.DistHandler):
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", CACHEABLE if static else "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if self.command == "GET":
+                self.wfile.write(body)
         finally:
-            self.server.end_response(Sent(self.path, self.wfile.written - before, encoding, started))
+            self.server.end_response(Sent(self.command, self.path, self.wfile.written - before, encoding, started))
 
     def body(self):
         """(body, content type, extra headers, whether it is a dist/ file), or None to leave to DistHandler."""

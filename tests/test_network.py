@@ -25,11 +25,11 @@ def site():
     site.server.shutdown()
 
 
-def get(site, path: str, accept: str = BROWSER, connection=None):
-    """(response, body, seconds) for one GET, on `connection` if given."""
+def get(site, path: str, accept: str = BROWSER, connection=None, method: str = "GET"):
+    """(response, body, seconds) for one request, on `connection` if given."""
     connection = connection or http.client.HTTPConnection("127.0.0.1", site.server.server_address[1])
     began = time.monotonic()
-    connection.request("GET", path, headers={"Accept-Encoding": accept})
+    connection.request(method, path, headers={"Accept-Encoding": accept})
     response = connection.getresponse()
     body = response.read()
     return response, body, time.monotonic() - began
@@ -80,3 +80,13 @@ def test_parallel_downloads_share_one_link(site):
     sent = site.server.take_sent()
     assert [(response.path, response.encoding) for response in sent] == [("/big.dat", "identity")] * 2
     assert all(response.bytes > 100_000 for response in sent)  # headers counted too
+
+
+def test_a_head_request_costs_a_round_trip_and_is_recorded_with_its_headers_only(site):
+    """The loader checks its worker's files with HEAD requests when the worker is slow to start."""
+    site.server.take_sent()
+    response, body, seconds = get(site, "/page.html", method="HEAD")
+    assert response.status == 200 and body == b"" and response.getheader("Content-Encoding") == "br"
+    assert seconds >= 0.2
+    [sent] = site.server.take_sent()
+    assert (sent.method, sent.path) == ("HEAD", "/page.html") and sent.bytes < 300
