@@ -325,9 +325,10 @@ def measure_network(browser, site: Site, key: str, timeout_s: float) -> dict:
     sent = site.server.take_sent()
     began = min((response.started for response in sent), default=0)
     result.update(loaderError=loader_errors[0] if loader_errors else None, requests=len(sent),
+                  headRequests=sum(response.method == "HEAD" for response in sent),
                   sentBytes=sum(response.bytes for response in sent),
-                  responses=[[response.path, response.bytes, response.encoding, round(response.started - began, 3)]
-                             for response in sent])
+                  responses=[[response.method, response.path, response.bytes, response.encoding,
+                              round(response.started - began, 3)] for response in sent])
     return result
 
 
@@ -367,6 +368,7 @@ def network_summary(runs: list) -> dict:
         "  our Python code running (ms)": median("pythonRunning"),
         "  1Flow SDK requested (ms)": median("sdkRequested"),
         "requests": median("requests"),
+        "  of which HEAD, the loader's file check": median("headRequests"),
         "sent, headers and bodies (KB)": median("sentBytes", 1000),
     }
 
@@ -384,12 +386,12 @@ def network_report(results: dict, timeout_s: float) -> str:
                 lines.append("%s: no first event within %d s in %d of %d runs%s" % (
                     VARIANTS[key].label, timeout_s, len(failed), len(runs),
                     "; the loader: " + failed[0]["loaderError"] if failed[0]["loaderError"] else ""))
-            paths = [response[0] for response in runs[0]["responses"]]
+            paths = [path for method, path, *_ in runs[0]["responses"] if method == "GET"]
             twice = sorted({path for path in paths if paths.count(path) > 1})
             if twice:
                 lines.append("%s downloaded more than once: %s" % (VARIANTS[key].label, ", ".join(twice)))
         lines.append("")
-    encodings = collections.Counter(response[2] for by_variant in results.values() for runs in by_variant.values()
+    encodings = collections.Counter(response[3] for by_variant in results.values() for runs in by_variant.values()
                                     for run in runs for response in run["responses"])
     lines.append("Responses by encoding, all profiles: " + ", ".join("%s %d" % item for item in encodings.most_common()))
     return "\n".join(lines)
@@ -422,13 +424,14 @@ def transferred(responses: list, site: Site) -> dict:
     with the network profiles' server). Bodies are read from what
     the server serves (DevTools drops bodies as large as Pyodide's files). Requests that
     failed (the favicon Chromium asks for) and anything from another origin, such as
-    blob: URLs made in the page, are listed, not counted.
+    blob: URLs made in the page, are listed, not counted, and so are HEAD requests (the
+    loader checks its worker's files so when the worker is slow to start): no body.
     """
     files, other = {}, []
     for response in responses:
         path = urllib.parse.urlsplit(response.url).path
-        if response.status != 200 or not response.url.startswith(site.origin):
-            other.append("%s %s" % (response.status, response.url))
+        if response.status != 200 or not response.url.startswith(site.origin) or response.request.method != "GET":
+            other.append("%s %s %s" % (response.request.method, response.status, response.url))
         elif path not in files:
             body = served(site, path)
             files[path] = {"raw": len(body), "gzip": len(network.compressed(body, "gzip")),
