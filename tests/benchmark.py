@@ -2,6 +2,7 @@
 against a hand-written JavaScript floor.
 
     .venv/bin/python tests/benchmark.py [--runs N] [--quick] [--json PATH] [--playground]
+                                        [--network cable,4g|none] [--network-only] [--network-timeout S]
 
 A program that prints figures, not a test: timings on a shared machine are too noisy for
 pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Variants of the
@@ -16,6 +17,13 @@ Interaction to Next Paint), so most figures are the main thread's.
 The mappings playground (dist/playground/) is measured on the same runs: time to its first
 answer, Python's time per answer once started, and what it downloads, on each runtime.
 
+Then the floor and each runtime in the default thread (worker) load again on network
+profiles (tests/network.py: cable, 4g): served compressed and cacheable by a server that
+adds round trips and paces every byte, the worker's included, through one shared link.
+There the figures are when the first event reached the SDK, the milestones before it, and
+what the server sent (requests, and bytes with headers), since on a real link the bytes
+and the chain of requests, not the CPU, decide the first event.
+
 One Chromium runs everything. Each measurement gets a fresh browser context, so nothing
 is cached between runs, and runs are interleaved across the variants, so a slow spell of
 the machine hits all three alike. Each figure is the median over the runs. Wall times
@@ -23,9 +31,7 @@ stretch when other processes share the CPU; the CPU rows (Chromium's own counter
 move, so they are the ones to compare between busy and quiet moments.
 """
 import argparse
-import gzip
-
-import brotli
+import collections
 import html
 import json
 import os
@@ -41,9 +47,10 @@ from typing import NamedTuple
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright  # noqa: E402
 
 import build  # noqa: E402
+import network  # noqa: E402
 import pages  # noqa: E402
 from conftest import ASSETS, CHROMIUM_ARGS, Site  # noqa: E402
 
@@ -196,15 +203,26 @@ def variant_page(site: Site, key: str) -> str:
                            % (pages.LOAD_BROWSER, tag, PAGE_CALLS))
 
 
-def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
-    """One page load of one variant in a fresh context: every figure but the bytes, which
-    are the same on every run and so are counted only when asked."""
-    plugin = VARIANTS[key].plugin
+def open_variant(browser, site: Site, key: str) -> tuple:
+    """A fresh context (nothing cached) with the probes installed, and its page, not yet navigated."""
     context = browser.new_context()
     context.add_init_script(PAGE_PROBES)
     for path, body in VARIANTS[key].replaced.items():
         context.route(site.origin + path, serve_body(body))
-    page = context.new_page()
+    return context, context.new_page()
+
+
+def startup(page, site: Site) -> dict:
+    """The page's start-up milestones, once its first event has reached the SDK."""
+    return page.evaluate("([sdk, package]) => __bench.startup(sdk, package)",
+                         [pages.standin_url(site), site.assets + "oneflow_web/"])
+
+
+def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
+    """One page load of one variant in a fresh context: every figure but the bytes, which
+    are the same on every run and so are counted only when asked."""
+    plugin = VARIANTS[key].plugin
+    context, page = open_variant(browser, site, key)
     responses = []
     page.on("response", lambda response: responses.append(response))
     try:
@@ -215,9 +233,7 @@ def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
         page.wait_for_function("__bench.firstEvent !== null", timeout=TIMEOUT_MS)
         start = metrics(cdp)
         page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
-        page.wait_for_function("(%s).isLoaded()" % plugin, timeout=TIMEOUT_MS)
-        result = page.evaluate("([sdk, package]) => __bench.startup(sdk, package)",
-                               [pages.standin_url(site), site.assets + "oneflow_web/"])
+        result = startup(page, site)
         result["startCpuMs"] = start["ProcessTime"] * 1000
         result["startMainCpuMs"] = start["ThreadTime"] * 1000
         page.evaluate("__bench.takeTemplate()")
@@ -276,6 +292,118 @@ def playground_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+# The variants measured on network profiles: the floor and each runtime in the default thread.
+NETWORK_VARIANTS = ["floor", "micropython-worker", "pyodide-worker"]
+NETWORK_TIMEOUT_S = 180  # per page load: the Pyodide worker on 4g may need more than a minute
+LOADER_ERROR = "[1Flow Web (Actions)]"  # how the loader's console errors begin
+
+
+def measure_network(browser, site: Site, key: str, timeout_s: float) -> dict:
+    """One cold load of one variant through the site's network profile: when the first event
+    reached the SDK (None if it did not within `timeout_s`, or the loader gave up first), and
+    what the server sent for it, every request of the page and its workers."""
+    context, page = open_variant(browser, site, key)
+    loader_errors = []
+    page.on("console", lambda message: loader_errors.append(message.text)
+            if message.type == "error" and message.text.startswith(LOADER_ERROR) else None)
+    site.server.take_sent()  # nothing of an earlier load is counted
+    result = {"firstEvent": None, "sdkRequested": None, "pythonRunning": None}
+    try:
+        deadline = time.monotonic() + timeout_s
+        page.goto(variant_page(site, key), timeout=timeout_s * 1000)
+        while not loader_errors and time.monotonic() < deadline:  # a loader that gave up never delivers
+            try:
+                page.wait_for_function("__bench.firstEvent !== null", timeout=1000)
+            except PlaywrightTimeout:
+                continue
+            result = startup(page, site)
+            break
+    except PlaywrightTimeout:  # the page itself did not load in time
+        pass
+    finally:
+        context.close()
+    sent = site.server.take_sent()
+    began = min((response.started for response in sent), default=0)
+    result.update(loaderError=loader_errors[0] if loader_errors else None, requests=len(sent),
+                  headRequests=sum(response.method == "HEAD" for response in sent),
+                  sentBytes=sum(response.bytes for response in sent),
+                  responses=[[response.method, response.path, response.bytes, response.encoding,
+                              round(response.started - began, 3)] for response in sent])
+    return result
+
+
+def measure_networks(browser, profiles: list, runs: int, timeout_s: float) -> dict:
+    """Every network variant on every profile, `runs` times, interleaved: {profile: {variant: [run]}}.
+
+    One untimed load of each variant first, at full speed, so that every file it fetches
+    is compressed before the timed loads (brotli -11 takes minutes for Pyodide's files; the
+    localhost runs, when they came first, have done it already).
+    """
+    site = bench_site(network.UNTHROTTLED)
+    for key in NETWORK_VARIANTS:
+        print("network warm-up: %s" % VARIANTS[key].label, file=sys.stderr, flush=True)
+        measure_network(browser, site, key, timeout_s)
+    print("network warm-up: compressing with brotli -11 (once per file)", file=sys.stderr, flush=True)
+    network.wait_for_compression()
+    results = {profile.name: {key: [] for key in NETWORK_VARIANTS} for profile in profiles}
+    for run in range(runs):
+        for profile in profiles:
+            site.server.profile = profile
+            for key in NETWORK_VARIANTS:
+                print("run %d/%d on %s: %s" % (run + 1, runs, profile.name, VARIANTS[key].label), file=sys.stderr,
+                      flush=True)
+                results[profile.name][key].append(measure_network(browser, site, key, timeout_s))
+    site.server.shutdown()
+    return results
+
+
+def network_summary(runs: list) -> dict:
+    """Medians over the runs; a timing is "-" unless every run delivered (a median of the fast ones would flatter)."""
+    def median(name, scale=1):
+        values = [run[name] for run in runs]
+        return None if None in values else statistics.median(values) / scale
+
+    return {
+        "first logEvent after navigation (ms)": median("firstEvent"),
+        "  our Python code running (ms)": median("pythonRunning"),
+        "  1Flow SDK requested (ms)": median("sdkRequested"),
+        "requests": median("requests"),
+        "  of which HEAD, the loader's file check": median("headRequests"),
+        "sent, headers and bodies (KB)": median("sentBytes", 1000),
+    }
+
+
+def network_report(results: dict, timeout_s: float) -> str:
+    """Per profile, the network variants' table, then what failed to deliver and what was downloaded twice."""
+    lines = []
+    for name, by_variant in results.items():
+        profile = network.PROFILES[name]
+        lines += ["%s: %g ms round trip, %g Mbit/s" % (name, profile.rtt_ms, profile.mbit_s),
+                  table({key: network_summary(runs) for key, runs in by_variant.items()}, NETWORK_VARIANTS)]
+        for key, runs in by_variant.items():
+            failed = [run for run in runs if run["firstEvent"] is None]
+            if failed:
+                lines.append("%s: no first event within %d s in %d of %d runs%s" % (
+                    VARIANTS[key].label, timeout_s, len(failed), len(runs),
+                    "; the loader: " + failed[0]["loaderError"] if failed[0]["loaderError"] else ""))
+            paths = [path for method, path, *_ in runs[0]["responses"] if method == "GET"]
+            twice = sorted({path for path in paths if paths.count(path) > 1})
+            if twice:
+                lines.append("%s downloaded more than once: %s" % (VARIANTS[key].label, ", ".join(twice)))
+        lines.append("")
+    encodings = collections.Counter(response[3] for by_variant in results.values() for runs in by_variant.values()
+                                    for run in runs for response in run["responses"])
+    lines.append("Responses by encoding, all profiles: " + ", ".join("%s %d" % item for item in encodings.most_common()))
+    return "\n".join(lines)
+
+
+def bench_site(profile: network.Profile = None) -> Site:
+    """A Site (conftest) that also serves the floor's script, beside dist/ as a site would host it."""
+    site = Site(profile)
+    site.add(FLOOR_PATH, (HERE / "bench_floor.js").read_text(), "text/javascript")
+    return site
+
+
 def serve_body(body: str):
     """A route handler answering with this text (JavaScript or Python source)."""
     return lambda route, request: route.fulfill(status=200, body=body, headers={"Content-Type": "text/javascript"})
@@ -292,20 +420,22 @@ def transferred(responses: list, site: Site) -> dict:
     """Bytes of every distinct response body the page loaded, raw and gzipped at level 6.
 
     The local server does not compress, so raw is what crossed the wire (bodies only,
-    headers left out); gzip is what a typical CDN would send. Bodies are read from what
+    headers left out); gzip is what a typical CDN would send (computed once per body, shared
+    with the network profiles' server). Bodies are read from what
     the server serves (DevTools drops bodies as large as Pyodide's files). Requests that
     failed (the favicon Chromium asks for) and anything from another origin, such as
-    blob: URLs made in the page, are listed, not counted.
+    blob: URLs made in the page, are listed, not counted, and so are HEAD requests (the
+    loader checks its worker's files so when the worker is slow to start): no body.
     """
     files, other = {}, []
     for response in responses:
         path = urllib.parse.urlsplit(response.url).path
-        if response.status != 200 or not response.url.startswith(site.origin):
-            other.append("%s %s" % (response.status, response.url))
+        if response.status != 200 or not response.url.startswith(site.origin) or response.request.method != "GET":
+            other.append("%s %s %s" % (response.request.method, response.status, response.url))
         elif path not in files:
             body = served(site, path)
-            files[path] = {"raw": len(body), "gzip": len(gzip.compress(body, compresslevel=6, mtime=0)),
-                           "brotli": len(brotli.compress(body, quality=11))}
+            files[path] = {"raw": len(body), "gzip": len(network.compressed(body, "gzip")),
+                           "brotli": len(network.compressed(body, "br"))}
     return {**{way: sum(f[way] for f in files.values()) for way in ("raw", "gzip", "brotli")},
             "files": files, "notCounted": other}
 
@@ -317,7 +447,7 @@ def served(site: Site, path: str) -> bytes:
             return variant.replaced[path].encode()
     if path in site.generated:
         return site.generated[path][1]
-    return (build.DIST / (path[len(ASSETS):] + ("index.html" if path.endswith("/") else ""))).read_bytes()
+    return network.file_body(build.DIST / (path[len(ASSETS):] + ("index.html" if path.endswith("/") else "")))
 
 
 def summarise(runs: list) -> dict:
@@ -348,20 +478,20 @@ def summarise(runs: list) -> dict:
     }
 
 
-def table(summaries: dict) -> str:
-    """Each figure per variant (one column each), then each variant's ratio to the floor."""
-    floor = summaries["floor"]
-    width = "%-42s" + " %9s" * len(VARIANTS)
-    names = [VARIANTS[key].label for key in VARIANTS]
+def table(summaries: dict, keys: list) -> str:
+    """Each figure per variant (one column each, the floor first), then each variant's ratio to the floor."""
+    floor, ours = summaries[keys[0]], keys[1:]
+    width = "%-42s" + " %9s" * len(keys)
+    names = [VARIANTS[key].label for key in keys]
     lines = ["Columns: " + ", ".join("%d = %s" % (index, name) for index, name in enumerate(names)),
              width % ("figure (median)", *[str(index) for index in range(len(names))])]
     for figure, base in floor.items():
-        lines.append(width % (figure, *[cell(summaries[key][figure]) for key in VARIANTS]))
-    lines += ["", (("%-42s" + " %9s" * len(OURS)) % ("ratio to the floor", *[str(index) for index in
+        lines.append(width % (figure, *[cell(summaries[key][figure]) for key in keys]))
+    lines += ["", (("%-42s" + " %9s" * len(ours)) % ("ratio to the floor", *[str(index) for index in
                                                                              range(1, len(names))]))]
     for figure, base in floor.items():
-        ratios = [ratio(summaries[key][figure], base) for key in OURS]
-        lines.append(("%-42s" + " %9s" * len(OURS)) % (figure, *ratios))
+        ratios = [ratio(summaries[key][figure], base) for key in ours]
+        lines.append(("%-42s" + " %9s" * len(ours)) % (figure, *ratios))
     return "\n".join(lines)
 
 
@@ -404,54 +534,85 @@ def git(*args) -> str:
     return subprocess.run(["git", *args], cwd=build.ROOT, capture_output=True, text=True).stdout.strip()
 
 
+def profiles_option(text: str) -> list:
+    """--network's value: profile names, comma-separated, or "none"."""
+    if text == "none":
+        return []
+    try:
+        return [network.PROFILES[name] for name in text.split(",")]
+    except KeyError as error:
+        raise argparse.ArgumentTypeError("unknown profile %s (known: %s)" % (error, ", ".join(network.PROFILES)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5, help="page loads per variant (default 5)")
+    parser.add_argument("--runs", type=int, help="page loads per variant (default 5 on localhost, 3 per network profile)")
     parser.add_argument("--quick", action="store_true", help="2 runs per variant")
     parser.add_argument("--json", metavar="PATH", help="also write the machine, every run and the medians here")
     parser.add_argument("--playground", action="store_true", help="measure only the mappings playground")
+    parser.add_argument("--network", type=profiles_option, default="cable,4g", metavar="PROFILES",
+                        help="network profiles, comma-separated, or none (default cable,4g; known: %s)"
+                        % ", ".join(network.PROFILES))
+    parser.add_argument("--network-only", action="store_true", help="only the network profiles")
+    parser.add_argument("--network-timeout", type=float, default=NETWORK_TIMEOUT_S, metavar="S",
+                        help="seconds a page load may take on a network profile (default %d)" % NETWORK_TIMEOUT_S)
     options = parser.parse_args()
-    runs = 2 if options.quick else options.runs
-    variants = {} if options.playground else VARIANTS
+    local_runs, network_runs = (2, 2) if options.quick else (options.runs or 5, options.runs or 3)
+    local = not options.network_only
+    variants = {} if options.playground or not local else VARIANTS
+    profiles = [] if options.playground else options.network
 
     began = time.monotonic()
-    site = Site()  # builds dist/ first when it is missing or stale
-    site.add(FLOOR_PATH, (HERE / "bench_floor.js").read_text(), "text/javascript")
-    VARIANTS["pyodide-worker-plain"].replaced.update(without_snapshot())
     results = {key: [] for key in variants}
     playground = {runtime: [] for runtime in PLAYGROUND_RUNTIMES}
+    networks = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(build.CHROMIUM), args=CHROMIUM_ARGS)
         info = machine(browser)
-        for run in range(runs):
-            for key in variants:
-                print("run %d/%d: %s" % (run + 1, runs, VARIANTS[key].label), file=sys.stderr, flush=True)
-                results[key].append(measure(browser, site, key, count_bytes=run == 0))
-            for runtime in PLAYGROUND_RUNTIMES:
-                print("run %d/%d: playground on %s" % (run + 1, runs, runtime), file=sys.stderr, flush=True)
-                playground[runtime].append(measure_playground(browser, site, runtime, count_bytes=run == 0))
+        if local:
+            site = bench_site()  # builds dist/ first when it is missing or stale
+            VARIANTS["pyodide-worker-plain"].replaced.update(without_snapshot())
+            for run in range(local_runs):
+                for key in variants:
+                    print("run %d/%d: %s" % (run + 1, local_runs, VARIANTS[key].label), file=sys.stderr, flush=True)
+                    results[key].append(measure(browser, site, key, count_bytes=run == 0))
+                for runtime in PLAYGROUND_RUNTIMES:
+                    print("run %d/%d: playground on %s" % (run + 1, local_runs, runtime), file=sys.stderr, flush=True)
+                    playground[runtime].append(measure_playground(browser, site, runtime, count_bytes=run == 0))
+            site.server.shutdown()
+        local_seconds = time.monotonic() - began
+        if profiles:
+            networks = measure_networks(browser, profiles, network_runs, options.network_timeout)
         browser.close()
-    site.server.shutdown()
 
     summaries = {key: summarise(results[key]) for key in variants}
     elapsed = time.monotonic() - began
-    print("Machine: %s, %d cores, load average %.2f at start; Chromium %s"
-          % (info["cpu"], info["cores"], info["loadAverage"][0], info["chromium"]))
+    print("Machine: %s, %d cores, load average %.2f at start, %.2f at the end; Chromium %s"
+          % (info["cpu"], info["cores"], info["loadAverage"][0], os.getloadavg()[0], info["chromium"]))
     print("Commit %s; versions: %s" % (info["commit"], ", ".join("%s %s" % item for item in info["versions"].items())))
-    print("%d runs per variant, %d events direct, %d through analytics-next; %.0f s in all\n"
-          % (runs, DIRECT_EVENTS, BURST_EVENTS, elapsed))
+    if local:
+        print("%d runs per variant, %d events direct, %d through analytics-next; %.0f s\n"
+              % (local_runs, DIRECT_EVENTS, BURST_EVENTS, local_seconds))
     if variants:
-        print(table(summaries) + "\n")
+        print(table(summaries, list(VARIANTS)) + "\n")
         for key in OURS:
             files = sorted(results[key][0]["bytes"]["files"].items(), key=lambda item: -item[1]["gzip"])
             print("Largest downloads, %s (gzip KB): " % VARIANTS[key].label
                   + ", ".join("%s %.0f" % (url.rsplit("/", 1)[-1], sizes["gzip"] / 1000) for url, sizes in files[:5]))
         print()
-    print(playground_table(playground))
+    if local:
+        print(playground_table(playground) + "\n")
+    if profiles:
+        print("On network profiles: served compressed (brotli, else gzip) and cacheable, one round trip per request "
+              "and one more per new connection, every byte through one shared link; %d runs per variant; %.0f s\n"
+              % (network_runs, elapsed - local_seconds))
+        print(network_report(networks, options.network_timeout))
     if options.json:
         pathlib.Path(options.json).write_text(json.dumps(
-            {"machine": info, "runs": runs, "seconds": elapsed, "medians": summaries, "results": results,
-             "playground": playground}, indent=2))
+            {"machine": info, "runs": local_runs, "seconds": elapsed, "medians": summaries, "results": results,
+             "playground": playground, "networkRuns": network_runs, "network": networks,
+             "networkMedians": {name: {key: network_summary(runs) for key, runs in by_variant.items()}
+                                for name, by_variant in networks.items()}}, indent=2))
 
 
 if __name__ == "__main__":

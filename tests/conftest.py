@@ -14,6 +14,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
+import network  # noqa: E402
 
 ASSETS = "/assets/oneflow/"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,13 +27,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 class Site:
-    """The test web server: dist/ under ASSETS plus pages each test writes."""
+    """The test web server: dist/ under ASSETS plus pages each test writes.
 
-    def __init__(self):
+    With a `profile` (tests/network.py), it serves them compressed, through a throttled
+    link (`server.profile` may change between page loads), offering `encodings`;
+    without, uncompressed and as fast as it can.
+    """
+
+    def __init__(self, profile: network.Profile = None, encodings: tuple = network.ENCODINGS):
         if not build.is_built():
             build.build()
         self.generated = {}
-        self.server = build.make_server(0, self.generated, prefix=ASSETS)
+        if profile is None:
+            self.server = build.make_server(0, self.generated, prefix=ASSETS)
+        else:
+            self.server = network.make_server(0, self.generated, prefix=ASSETS, profile=profile, encodings=encodings)
         self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
         self.assets = self.origin + ASSETS
         self._ids = itertools.count()
