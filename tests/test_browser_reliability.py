@@ -85,11 +85,11 @@ def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page,
 
 # ---------------------------------------------------------------- the runtime fails
 
-# What each runtime fetches of our package in the default (worker) mode: the worker's seam
-# as source beside Pyodide's snapshot, every module as bytecode for MicroPython.
-SEAM = {"pyodide": "oneflow_web/worker.py", "micropython": "oneflow_web/worker.mpy"}
-RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/snapshot.bin", SEAM["pyodide"]],
-                 "micropython": ["micropython/micropython.wasm", "oneflow_web/destination.mpy"]}
+# What each runtime fetches in the default (worker) mode, the package last (one file: source
+# for Pyodide, bytecode for MicroPython).
+PACKAGE = {"pyodide": "python/oneflow-web.py", "micropython": "python/oneflow-web.mpy"}
+RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", PACKAGE["pyodide"]],
+                 "micropython": ["micropython/micropython.wasm", "micropython/micropython.mjs", PACKAGE["micropython"]]}
 
 
 @pytest.mark.parametrize("which", [0, 1, -1])
@@ -110,12 +110,13 @@ def test_pyscript_that_cannot_load_is_a_clear_error(site, page, runtime):
     assert_page_and_analytics_unaffected(page, errors)
 
 
-def test_python_that_never_answers_is_reported_after_the_boot_timeout(site, page, runtime):
+def test_a_download_that_stalls_is_reported_after_the_boot_timeout_naming_it(site, page, runtime):
     errors = watch_errors(page)
-    page.route(site.assets + SEAM[runtime], lambda route: None)  # never answered
+    stalled = site.assets + PACKAGE[runtime]
+    page.route(stalled, lambda route: None)  # never answered
     text = expect_failure(page, tag_page(site, runtime, data_boot_timeout="1500"),
-                          "Python did not start within 1.5 s")
-    assert site.assets in text
+                          "Python did not start: nothing arrived from %s for 1.5 s" % stalled)
+    assert text.startswith("[1Flow Web (Actions)] ")
     assert_page_and_analytics_unaffected(page, errors)
 
 

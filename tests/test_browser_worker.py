@@ -37,12 +37,12 @@ def test_an_sdk_that_cannot_load_is_one_clear_error_in_worker_mode_too(site, pag
     assert errors == []
 
 
-# What the worker fetches for itself, by runtime: its main script, the interpreter, our package.
+# What the worker needs, by runtime: its main script, the interpreter, our package (one file).
 WORKER_FILES = {
-    "pyodide": {"worker script": "oneflow-worker.py", "interpreter": "pyodide/snapshot.bin",
-                "package": "oneflow_web/worker.py"},
+    "pyodide": {"worker script": "oneflow-worker.py", "interpreter": "pyodide/pyodide.asm.wasm",
+                "package": "python/oneflow-web.py"},
     "micropython": {"worker script": "oneflow-worker.py", "interpreter": "micropython/micropython.wasm",
-                    "package": "oneflow_web/delivery.mpy"},
+                    "package": "python/oneflow-web.mpy"},
 }
 
 

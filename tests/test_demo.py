@@ -31,7 +31,7 @@ def test_serve_command_serves_the_demo_with_the_local_standin_by_default():
     finally:
         server.terminate()
         server.wait()
-    assert settings == {"projectApiKey": "demo-key", "runtime": "pyodide", "sdkUrl": "../standins/1flow-2022.js"}
+    assert settings == {"projectApiKey": "demo-key", "runtime": "micropython", "sdkUrl": "../standins/1flow-2022.js"}
     assert "analytics.identify()" in page
 
 

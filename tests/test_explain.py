@@ -92,7 +92,7 @@ def test_settings_that_stop_the_destination_are_the_whole_answer():
     answer = explain({"runtime": "cpython"}, TRACK)
     assert answer.entries == []
     assert answer.text() == ('The destination would not start: Setting "runtime" is "cpython": '
-                             'use "pyodide" (the default) or "micropython".')
+                             'use "micropython" (the default) or "pyodide".')
 
 
 @pytest.mark.parametrize("settings", [None, {}, {"subscriptions": ""}, {"projectApiKey": "k"}],

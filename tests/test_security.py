@@ -20,7 +20,7 @@ def test_no_eval_function_constructor_or_html_from_strings(path):
 
 def test_the_scan_covers_the_loader_and_the_bridge():
     names = {path.name for path in SHIPPED}
-    assert {"oneflow-web.js", "bridge.py", "boot.mjs"} <= names
+    assert {"hub.js", "plugin.js", "bridge.py", "worker.py"} <= names
 
 
 def test_the_scan_would_catch_each_forbidden_form():

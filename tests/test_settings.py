@@ -137,7 +137,7 @@ def test_unknown_thread_is_a_clear_error():
 
 
 def test_unknown_runtime_is_a_clear_error():
-    with pytest.raises(SettingsError, match='"runtime" is "lua": use "pyodide"'):
+    with pytest.raises(SettingsError, match='"runtime" is "lua": use "micropython" \\(the default\\) or "pyodide"'):
         load_settings({"projectApiKey": "k", "runtime": "lua"})
 
 

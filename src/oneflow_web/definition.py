@@ -164,7 +164,7 @@ SETTINGS = [
     Setting("subscriptions", "Mappings", STRING,
             description="Your own trigger + action + mapping entries; the presets apply without them."),
     Setting("debug", "Debug", BOOLEAN, description="Log every decision to the console."),
-    Setting("runtime", "Runtime", STRING, description='"pyodide" (the default) or "micropython".'),
+    Setting("runtime", "Runtime", STRING, description='"micropython" (the default) or "pyodide".'),
     Setting("thread", "Thread", STRING,
             description='"worker" (the default) or "main": where Python runs, in a Web Worker or beside the page.'),
     Setting("bufferLimit", "Buffer limit", WHOLE_NUMBER,

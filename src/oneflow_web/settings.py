@@ -48,7 +48,7 @@ def load_settings(raw) -> Settings:
         raise SettingsError("No subscription can be used:\n" + "\n".join(problem.text() for problem in left_out))
     runtime = raw.get("runtime")
     if runtime not in (None, "") and runtime not in definition.RUNTIMES:
-        raise SettingsError('Setting "runtime" is %s: use "pyodide" (the default) or "micropython".' % shown(runtime))
+        raise SettingsError('Setting "runtime" is %s: use "micropython" (the default) or "pyodide".' % shown(runtime))
     nonce = raw.get("nonce")
     if nonce is not None and not isinstance(nonce, str):
         raise SettingsError('Setting "nonce" must be text: the nonce of your Content-Security-Policy, not %s.' % shown(nonce))

@@ -6,11 +6,13 @@
   'use strict';
 
   var base = new URL('..', document.currentScript.src).href;  // dist/
-  // Our Python modules by interpreter type (build.py writes them), as the loader has them.
-  var PACKAGE = {};
+  // Per runtime: the interpreter, and our package as one file (build.py writes it, as for the
+  // loader) with where it goes in Python's file system.
   var RUNTIMES = {
-    micropython: { type: 'mpy', label: 'MicroPython', interpreter: 'micropython/micropython.mjs' },
-    pyodide: { type: 'py', label: 'Pyodide', interpreter: 'pyodide/boot.mjs' }
+    micropython: { type: 'mpy', label: 'MicroPython', interpreter: 'micropython/micropython.mjs',
+      package: 'python/playground.mpy', target: './oneflow_web/__init__.mpy' },
+    pyodide: { type: 'py', label: 'Pyodide', interpreter: 'pyodide/pyodide.mjs',
+      package: 'python/playground.py', target: './oneflow_web/__init__.py' }
   };
   // PyScript plugins the page does not use (it shows its own errors).
   var PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey', '!py-editor', '!py-game', '!py-terminal'];
@@ -74,7 +76,7 @@
   Object.keys(RUNTIMES).forEach(function (name) {
     var runtime = RUNTIMES[name];
     var files = {};
-    PACKAGE[runtime.type].forEach(function (file) { files[base + 'oneflow_web/' + file] = './oneflow_web/' + file; });
+    files[base + runtime.package] = runtime.target;
     var config = document.createElement(runtime.type + '-config');
     config.textContent = JSON.stringify({ interpreter: base + runtime.interpreter, files: files, plugins: PLUGINS });
     document.head.appendChild(config);

@@ -28,6 +28,7 @@ const _1flow = (function () {
   var record = window.oneflowStandIn = {
     generation: '2022',
     apiKey: first ? first.getAttribute('data-api-key') : null,
+    loadedAt: performance.now(),  // when this script ran
     calls: [],
     sent: [],
     flagged: []

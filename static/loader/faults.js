@@ -1,0 +1,46 @@
+// Start-up failures the browser reports but PyScript does not: an HTTP error on one of our
+// runtime files, a Content-Security-Policy refusal, an error thrown from a runtime's files.
+// Each ends in one clear error and a rejected load(); the boot clock covers the rest.
+function watchBoot() {
+  var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'python/', base + WORKER_SCRIPT];
+  var ours = function (url) {
+    return runtimeFiles.some(function (prefix) { return url.indexOf(prefix) === 0; });
+  };
+  // The most useful report names the file that failed, if the browser saw one fail.
+  function httpFailure(entries) {
+    var failed = entries.filter(function (entry) { return entry.responseStatus >= 400 && ours(entry.name); })[0];
+    return failed && 'Could not load ' + failed.name + ' (HTTP ' + failed.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.';
+  }
+  if (window.PerformanceObserver) {
+    new PerformanceObserver(function (list) {
+      var message = httpFailure(list.getEntries());
+      if (message) hub.fail(message);
+    }).observe({ type: 'resource' });
+  }
+  document.addEventListener('securitypolicyviolation', function (event) {
+    var blocked = event.blockedURI;
+    // PyScript starts its workers from blob: URLs, which worker-src (or child-src) must allow.
+    var worker = blocked.indexOf('blob') === 0 && /^(worker|child|script)-src/.test(event.effectiveDirective);
+    if (blocked === 'wasm-eval' || blocked === 'eval' || worker || ours(blocked)) {
+      hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + '). See "Reliability and security" in the oneflow-web README for the policy it needs.');
+    }
+  });
+  // A runtime that fails while starting throws from its own files (or names them):
+  // report it as ours and keep it out of the page's error handlers.
+  function contain(event, text) {
+    if (ours(text) || runtimeFiles.some(function (prefix) { return text.indexOf(prefix) !== -1; })) {
+      event.preventDefault();
+      // Give the browser a moment to record the failed request, which names the file.
+      setTimeout(function () {
+        hub.fail(httpFailure(performance.getEntriesByType('resource')) || 'Python could not start: ' + text.split('\n')[0]);
+      }, 200);
+    }
+  }
+  window.addEventListener('unhandledrejection', function (event) {
+    var reason = event.reason || {};
+    contain(event, String(reason.message || reason) + '\n' + (reason.stack || ''));
+  });
+  window.addEventListener('error', function (event) {
+    contain(event, String(event.message) + '\n' + (event.filename || '') + '\n' + ((event.error && event.error.stack) || ''));
+  });
+}

@@ -1,0 +1,192 @@
+// The plugin Analytics.js calls: it holds events in order until Python and the SDK are
+// ready, hands them to Python as JSON text, and counts what became of them.
+
+// BigInt has no JSON form; its decimal text keeps the value. A replacer slows every
+// stringify down, so it is only used for the rare event that needs it.
+function jsonValue(key, value) {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function toJson(event) {
+  try {
+    return JSON.stringify(event);
+  } catch (error) {
+    return JSON.stringify(event, jsonValue);
+  }
+}
+
+// Python names the top-level keys its subscriptions read (null: it may read any), so
+// the rest of an event is never serialised, copied into the interpreter or parsed.
+function pick(event, keys) {
+  if (!keys || !event || typeof event !== 'object') return event;
+  var picked = Object.create(null);  // so that a read "__proto__" stays a plain key
+  for (var key in event) {
+    if (keys[key] === true && Object.prototype.hasOwnProperty.call(event, key)) picked[key] = event[key];
+  }
+  return picked;
+}
+
+function createPlugin(settings) {
+  var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
+  var queue = [];
+  var receive = null;
+  var pythonStats = null;
+  var reads = null;
+  var batch = null;
+  var draining = false;
+  var state = 'loading';
+  var failure = null;
+  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0 };
+  var recentIds = [];
+  var settle = {};
+  var ready = new Promise(function (resolve, reject) {
+    settle.resolve = resolve;
+    settle.reject = reject;
+  });
+  // Analytics.js reports a rejected load; this keeps it from surfacing as unhandled.
+  ready.catch(function () {});
+
+  hub.settings = JSON.stringify(settings);
+  hub.nonce = pageNonce(settings.nonce);
+  preloadSdk(settings);
+  // receive(text) takes one event on the main thread; in worker mode, receiveBatch(texts)
+  // takes every held event at once and settles when the worker's answer has been acted on.
+  hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch) {
+    if (state !== 'loading') return;
+    stopBootClock();
+    receive = pythonReceive;
+    batch = receiveBatch || null;
+    pythonStats = pythonCounts;
+    performance.mark('oneflow-web: ready');
+    var keys = JSON.parse(readsJson);
+    if (keys) {
+      reads = Object.create(null);
+      keys.forEach(function (key) { reads[key] = true; });
+    }
+    state = 'ready';
+    settle.resolve();
+    drain();
+  };
+  // Once: `fail` while starting (what watches the start-up calls it, so the page's own
+  // troubles later never stop us), `stop` at any time (a worker may die after it was ready).
+  hub.fail = function (message) {
+    if (state === 'loading') hub.stop(message);
+  };
+  hub.stop = function (message) {
+    if (state === 'failed') return;
+    stopBootClock();
+    state = 'failed';
+    failure = message;
+    counts.dropped += queue.length;
+    console.error(PREFIX + ' ' + message + (queue.length ? ' ' + queue.length + ' held event(s) were not delivered.' : ''));
+    queue = [];
+    settle.reject(new Error(message));
+  };
+  // Python calls the SDK through this: one crossing with JSON text, so the SDK gets
+  // plain objects made by the page's own JSON.parse. Method '' calls the command function.
+  // JSON cannot carry undefined, which 1Flow's own destination passes where a field has no
+  // value: `undefinedJson` lists where it goes ([argument] or [argument, key]).
+  hub.call = function (method, argsJson, undefinedJson) {
+    var sdk = findSdk();
+    var args = JSON.parse(argsJson);
+    if (undefinedJson) {
+      JSON.parse(undefinedJson).forEach(function (path) {
+        if (path.length === 1) args[path[0]] = undefined;
+        else args[path[0]][path[1]] = undefined;
+      });
+    }
+    if (method) sdk[method].apply(sdk, args);
+    else sdk.apply(undefined, args);
+  };
+  hub.stats = function () {
+    var python = pythonStats ? JSON.parse(pythonStats()) : {};
+    return Object.assign({ state: state, error: failure, pending: queue.length, leftOut: JSON.parse(hub.leftOut) },
+      counts, python);
+  };
+
+  // The same plugin registered twice sees each event twice: deliver it once.
+  function seen(id) {
+    if (typeof id !== 'string') return false;
+    if (recentIds.indexOf(id) !== -1) return true;
+    recentIds.push(id);
+    if (recentIds.length > 20) recentIds.shift();
+    return false;
+  }
+
+  function handle(ctx) {
+    var event = ctx && ctx.event;
+    counts.received++;
+    if (seen(event && event.messageId)) {
+      counts.duplicates++;
+      return ctx;
+    }
+    if (state === 'failed') {
+      counts.dropped++;
+      return ctx;
+    }
+    var text;
+    try {
+      text = toJson(pick(event, reads));
+    } catch (error) {
+      counts.unserialisable++;
+      console.warn(PREFIX + ' skipped a ' + (event && event.type) + ' event that cannot be sent as JSON (' + error.message + ').');
+      return ctx;
+    }
+    queue.push(text);
+    // The limit is for start-up; once ready, events wait only for the worker's batch in flight.
+    if (state === 'loading' && queue.length > bufferLimit) {
+      queue.shift();
+      if (counts.dropped++ === 0) {
+        console.warn(PREFIX + ' more than ' + bufferLimit + ' events arrived before 1Flow was ready; the oldest are dropped (see oneflowWeb.stats()).');
+      }
+    }
+    drain();
+    return ctx;
+  }
+
+  function drain() {
+    if (state !== 'ready' || draining || !queue.length) return;
+    draining = true;
+    if (batch) {
+      var events = queue;
+      queue = [];
+      batch(events).then(function () {
+        draining = false;
+        drain();
+      }, function (error) {
+        counts.dropped += events.length;
+        hub.stop('the Python worker could not handle events: ' + (error && error.message || error));
+      });
+      return;
+    }
+    try {
+      for (var i = 0; i < queue.length; i++) {
+        try {
+          receive(queue[i]);
+        } catch (error) {
+          console.error(PREFIX + ' ' + error);
+        }
+      }
+    } finally {
+      queue = [];
+      draining = false;
+    }
+  }
+
+  startBootClock(whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT));
+  boot(settings.runtime, settings.thread);
+
+  return {
+    name: NAME,
+    type: 'destination',
+    version: VERSION,
+    isLoaded: function () { return state === 'ready'; },
+    load: function () { return ready; },
+    identify: handle,
+    track: handle,
+    page: handle,
+    alias: handle,
+    group: handle
+  };
+}
+

@@ -1,0 +1,62 @@
+// Starting PyScript with our package, on the main thread or in a worker.
+// Per runtime: the interpreter module PyScript loads, what the interpreter fetches itself
+// (`files`), and our package as one file (build.py writes it: oneflow_web/__init__, which
+// unpacks the other modules when it is imported) and where it goes in Python's file system.
+var RUNTIMES = {
+  micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs', files: ['micropython/micropython.wasm'],
+    package: 'python/oneflow-web.mpy', target: './oneflow_web/__init__.mpy' },
+  pyodide: { type: 'py', interpreter: 'pyodide/pyodide.mjs',
+    files: ['pyodide/pyodide.asm.mjs', 'pyodide/pyodide.asm.wasm', 'pyodide/python_stdlib.zip', 'pyodide/pyodide-lock.json'],
+    package: 'python/oneflow-web.py', target: './oneflow_web/__init__.py' }
+};
+var DEFAULT_RUNTIME = 'micropython';
+// PyScript plugins we do not use: skipping them saves requests, and without "error"
+// PyScript never writes its error banner into the host page.
+var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey',
+  '!py-editor', '!py-game', '!py-terminal'];
+// PyScript's core and the chunks it imports before it can start a worker; build.py writes
+// their (hashed) names.
+var PYSCRIPT_MODULES = [];
+
+function boot(runtimeName, threadName) {
+  var name = runtimeName || DEFAULT_RUNTIME;
+  var thread = threadName || 'worker';
+  if (!Object.prototype.hasOwnProperty.call(RUNTIMES, name)) {
+    hub.fail('Unknown runtime "' + name + '": use "micropython" (the default) or "pyodide".');
+    return;
+  }
+  if (thread !== 'main' && thread !== 'worker') {
+    hub.fail('Unknown thread "' + thread + '": use "worker" (the default) or "main".');
+    return;
+  }
+  watchBoot();
+  var runtime = RUNTIMES[name];
+  fetchAtOnce(runtime, thread);
+  var files = {};
+  files[base + runtime.package] = runtime.target;
+  if (thread === 'main') {
+    var python = document.createElement('script');
+    python.type = runtime.type;
+    python.setAttribute('config', JSON.stringify({
+      interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
+    }));
+    python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
+    document.head.appendChild(python);
+  }
+  // PyScript loads every plugin of an interpreter type unless a config of that type turns
+  // them off: six chunks on the critical path for a type we do not use.
+  ['py', 'mpy'].forEach(function (type) {
+    if (!document.querySelector(type + '-config, script[type="' + type + '"]')) {
+      var config = document.createElement(type + '-config');
+      config.textContent = JSON.stringify({ plugins: PYSCRIPT_PLUGINS });
+      document.head.appendChild(config);
+    }
+  });
+  import(base + 'pyscript/core.js').then(function (core) {
+    progress();
+    // A worker is not started for a destination that has already failed (a file it needs did not load).
+    if (thread === 'worker' && hub.stats().state === 'loading') return startWorker(core, runtime, files);
+  }, function (error) {
+    hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+  });
+}

@@ -1,0 +1,84 @@
+// Worker mode: the interpreter and the whole engine run in a Web Worker started through
+// PyScript; Python decides (worker.py answers in JSON text) and this page acts: it injects
+// the SDK, makes the 1Flow calls and writes the console lines Python hands it.
+var WORKER_REPLY_MS = 30000;  // a batch of 10,000 events takes about a second here
+
+function startWorker(core, runtime, files) {
+  var worker = null;
+  var workerStats = '{}';
+  // PyScript's worker support is ready once its custom element is: a worker made earlier
+  // starts without the `pyscript` module.
+  return customElements.whenDefined(runtime.type + '-script').then(function () {
+    progress();
+    var start = runtime.type === 'py' ? core.PyWorker : core.MPWorker;
+    return start(base + WORKER_SCRIPT, {
+      version: base + runtime.interpreter, config: { files: files, sync_main_only: true, plugins: PYSCRIPT_PLUGINS }
+    });
+  }).then(function (started) {
+    worker = started;
+    worker.addEventListener('error', function (event) {
+      event.preventDefault();
+      hub.stop('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
+    });
+    return worker.sync.start(hub.settings);
+  }).then(function (text) {
+    performance.mark('oneflow-web: Python running');  // in the worker, answering its first call
+    var answer = JSON.parse(text);
+    if (answer.error) return hub.fail(answer.error);
+    answer.console.forEach(function (line) { console[line[0]](PREFIX, line[1]); });
+    hub.leftOut = answer.leftOut;
+    loadSdk(answer.sdk[0], answer.sdk[1], answer.sdk[2], function (generation, problem) {
+      if (problem) {
+        worker.sync.sdk_problem(problem).then(hub.fail, workerFault);
+        return;
+      }
+      worker.sync.ready(generation).then(function (stats) {
+        workerStats = stats;
+        hub.ready(null, function () { return workerStats; }, JSON.stringify(answer.reads), function (events) {
+          return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
+            var done = JSON.parse(reply);
+            workerStats = done.stats;
+            done.actions.forEach(act);
+          });
+        });
+      }, workerFault);
+    });
+  }).catch(workerFault);
+}
+
+// A worker the browser ended (or that hangs) never answers: after WORKER_REPLY_MS, say so.
+function withinTime(answer) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () {
+      reject(new Error('it did not answer within ' + WORKER_REPLY_MS / 1000 + ' s'));
+    }, WORKER_REPLY_MS);
+    answer.then(function (value) {
+      clearTimeout(timer);
+      resolve(value);
+    }, function (error) {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+// Reported a moment later, so that a more precise report of the same fault (the file that
+// failed, the Content-Security-Policy directive that refused) comes first.
+function workerFault(error) {
+  setTimeout(function () {
+    hub.fail('the Python worker failed: ' + String(error && error.message || error) + '.');
+  }, 200);
+}
+
+// One action of the worker's answer: a 1Flow call, or a console line.
+function act(action) {
+  if (action[0] !== 'call') {
+    console[action[0]](PREFIX, action[1]);
+    return;
+  }
+  try {
+    hub.call(action[1], action[2], action[3]);
+  } catch (error) {
+    console.error(PREFIX + ' the 1Flow SDK threw on a call: ' + error);
+  }
+}
