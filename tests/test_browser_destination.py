@@ -91,8 +91,8 @@ def test_events_fired_before_python_is_ready_all_arrive_in_order(site, page, run
 
 
 PYSCRIPT_PLUGINS = ("codemirror", "deprecations-manager", "donkey", "py-editor", "py-game", "py-terminal")
-# Our package, as one file: source for Pyodide, bytecode for MicroPython.
-OUR_PACKAGE = {"pyodide": ["python/oneflow-web.py"], "micropython": ["python/oneflow-web.mpy"]}
+# Our package, as one file: source for Pyodide, bytecode for MicroPython; the worker's seam, not the bridge.
+OUR_PACKAGE = {"pyodide": ["python/worker.py"], "micropython": ["python/worker.mpy"]}
 
 
 def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(site, page, runtime):

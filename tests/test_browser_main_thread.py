@@ -32,8 +32,8 @@ def test_events_held_while_python_starts_arrive_in_order(site, page, runtime):
     assert [call["args"][1]["i"] for call in sdk_calls(page, 30)] == list(range(30))
 
 
-# Our package, as one file (python/oneflow-web.py or .mpy), holds both seams.
-PACKAGE = {"pyodide": "python/oneflow-web.py", "micropython": "python/oneflow-web.mpy"}
+# Our package, as one file with the main thread's seam (python/main.py or .mpy).
+PACKAGE = {"pyodide": "python/main.py", "micropython": "python/main.mpy"}
 
 
 def test_the_page_fetches_the_package_and_not_the_worker_script(site, page, runtime):

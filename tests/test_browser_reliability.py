@@ -87,7 +87,7 @@ def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page,
 
 # What each runtime fetches in the default (worker) mode, the package last (one file: source
 # for Pyodide, bytecode for MicroPython).
-PACKAGE = {"pyodide": "python/oneflow-web.py", "micropython": "python/oneflow-web.mpy"}
+PACKAGE = {"pyodide": "python/worker.py", "micropython": "python/worker.mpy"}
 RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", PACKAGE["pyodide"]],
                  "micropython": ["micropython/micropython.wasm", "micropython/micropython.mjs", PACKAGE["micropython"]]}
 

@@ -40,9 +40,9 @@ def test_an_sdk_that_cannot_load_is_one_clear_error_in_worker_mode_too(site, pag
 # What the worker needs, by runtime: its main script, the interpreter, our package (one file).
 WORKER_FILES = {
     "pyodide": {"worker script": "oneflow-worker.py", "interpreter": "pyodide/pyodide.asm.wasm",
-                "package": "python/oneflow-web.py"},
+                "package": "python/worker.py"},
     "micropython": {"worker script": "oneflow-worker.py", "interpreter": "micropython/micropython.wasm",
-                    "package": "python/oneflow-web.mpy"},
+                    "package": "python/worker.mpy"},
 }
 
 

@@ -9,11 +9,11 @@ var downloads = {};  // url -> true while its bytes are arriving
 var lastProgress = 0;
 var bootTimer = null;
 
-function fetchAtOnce(runtime, thread) {
+function fetchAtOnce(runtime, thread, pythonPackage) {
   PYSCRIPT_MODULES.forEach(function (name) { preload('modulepreload', base + name); });
   // PyScript fetches the worker's script on this page, where a preload answers it.
   if (thread === 'worker') preload('preload', base + WORKER_SCRIPT, 'fetch');
-  [runtime.interpreter].concat(runtime.files, [runtime.package]).forEach(function (name) {
+  [runtime.interpreter].concat(runtime.files, [pythonPackage]).forEach(function (name) {
     download(base + name);
   });
 }

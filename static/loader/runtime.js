@@ -1,13 +1,14 @@
 // Starting PyScript with our package, on the main thread or in a worker.
 // Per runtime: the interpreter module PyScript loads, what the interpreter fetches itself
-// (`files`), and our package as one file (build.py writes it: oneflow_web/__init__, which
-// unpacks the other modules when it is imported) and where it goes in Python's file system.
+// (`files`), and our package as one file per thread (build.py writes python/THREAD.py and
+// .mpy: oneflow_web/__init__, which unpacks the other modules when it is imported), placed
+// where Python's file system has the package.
 var RUNTIMES = {
   micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs', files: ['micropython/micropython.wasm'],
-    package: 'python/oneflow-web.mpy', target: './oneflow_web/__init__.mpy' },
+    suffix: '.mpy' },
   pyodide: { type: 'py', interpreter: 'pyodide/pyodide.mjs',
     files: ['pyodide/pyodide.asm.mjs', 'pyodide/pyodide.asm.wasm', 'pyodide/python_stdlib.zip', 'pyodide/pyodide-lock.json'],
-    package: 'python/oneflow-web.py', target: './oneflow_web/__init__.py' }
+    suffix: '.py' }
 };
 var DEFAULT_RUNTIME = 'micropython';
 // PyScript plugins we do not use: skipping them saves requests, and without "error"
@@ -31,9 +32,10 @@ function boot(runtimeName, threadName) {
   }
   watchBoot();
   var runtime = RUNTIMES[name];
-  fetchAtOnce(runtime, thread);
+  var pythonPackage = 'python/' + thread + runtime.suffix;
+  fetchAtOnce(runtime, thread, pythonPackage);
   var files = {};
-  files[base + runtime.package] = runtime.target;
+  files[base + pythonPackage] = './oneflow_web/__init__' + runtime.suffix;
   if (thread === 'main') {
     var python = document.createElement('script');
     python.type = runtime.type;
