@@ -1,7 +1,7 @@
 """The other mode: thread "main", Python beside the page (the default is a Web Worker).
 
-A smoke set on both runtimes: identify and track, held events in order, a fault, a strict CSP
-page, and what the page fetches and reports when Python itself cannot start.
+A smoke set on both runtimes: identify and track, held events in order, a fault, and what the
+page fetches and reports when Python itself cannot start (its CSP: test_browser_csp.py).
 """
 import json
 
@@ -61,24 +61,6 @@ def test_an_sdk_that_cannot_load_is_one_clear_error(site, page, runtime):
     with expect_error(page, "could not be loaded") as message:
         page.goto(main_page(site, runtime, "analytics.track('held')", data_sdk_url=sdk_url))
     assert sdk_url in message.value.text and "1 held event(s) were not delivered" in message.value.text
-
-
-# On the main thread Pyodide starts no worker; MicroPython's engine starts a helper from a blob.
-CSP = {"pyodide": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; object-src 'none'",
-       "micropython": "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
-                      "object-src 'none'"}
-
-
-def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime):
-    errors = watch_errors(page)
-    nonce = "main-%s" % runtime
-    page.goto(pages.csp_page(site, CSP[runtime].format(nonce=nonce), nonce,
-                             {"data-api-key": KEY, "data-sdk-url": site.other_origin(pages.standin_url(site)),
-                              "data-runtime": runtime, "data-thread": "main"}, "analytics.track('under CSP')"))
-    assert sdk_calls(page, 1)[0]["args"][0] == "under CSP"
-    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
-    assert errors == []
-
 
 
 # Identify User as preset, and a track mapping that sets only the event name.

@@ -1,6 +1,5 @@
 """Faults, bad input and security: the host page and Analytics.js keep working, nothing is lost silently."""
 import json
-import re
 
 import pytest
 
@@ -309,50 +308,3 @@ def test_a_second_api_key_on_the_same_page_is_a_clear_error(site, page, runtime)
         page.goto(tag_page(site, runtime, "window['1flowDestination']({projectApiKey: 'another-key'})"))
     assert message.value.type == "error"
     assert "another-key" not in message.value.text
-
-
-# ---------------------------------------------------------------- Content-Security-Policy
-
-# The policy the README documents: PyScript builds functions with Function() ('unsafe-eval'),
-# the interpreters compile WebAssembly ('wasm-unsafe-eval'), and PyScript starts the Python
-# worker (and MicroPython's helper worker) from a blob: URL.
-CSP = {runtime: "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src blob:; "
-                "object-src 'none'; base-uri 'none'" for runtime in ("pyodide", "micropython")}
-
-
-def test_strict_csp_page_works_and_the_sdk_from_another_origin_gets_the_loaders_nonce(site, page, runtime):
-    errors = watch_errors(page)
-    nonce = "n0nce-%s" % runtime
-    sdk_url = site.other_origin(pages.standin_url(site))
-    url = pages.csp_page(site, CSP[runtime].format(nonce=nonce), nonce,
-                         {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime},
-                         "analytics.track('under CSP')")
-    page.goto(url)
-    assert sdk_calls(page, 1)[0]["args"][0] == "under CSP"
-    assert errors == []
-
-
-@pytest.mark.parametrize("nonce_from", ["the page's scripts", "the nonce setting"])
-def test_remote_plugin_path_under_a_strict_csp_gives_the_sdk_from_another_origin_a_nonce(site, page, runtime,
-                                                                                        nonce_from):
-    # Analytics.js injects oneflow-web.js without a nonce (it has no nonce support), so the
-    # loader takes the `nonce` setting, or else the nonce of a script already on the page.
-    errors = watch_errors(page)
-    page_nonce, setting = "page-%s" % runtime, "setting-%s" % runtime
-    policy = CSP[runtime].format(nonce=page_nonce).replace("'nonce-", "'nonce-%s' 'nonce-" % setting, 1)
-    settings = {"projectApiKey": KEY, "sdkUrl": site.other_origin(pages.standin_url(site)), "runtime": runtime}
-    if nonce_from == "the nonce setting":
-        settings["nonce"] = setting
-    page.goto(pages.csp_page(site, policy, page_nonce, calls="analytics.identify('u-1'); analytics.track('under CSP')",
-                             remote_settings=settings))
-    assert [call["method"] for call in sdk_calls(page, 2)] == ["logUser", "logEvent"]
-    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == settings.get("nonce", page_nonce)
-    assert errors == []
-
-
-def test_csp_that_forbids_eval_is_a_clear_error(site, page, runtime):
-    nonce = "n0nce"
-    url = pages.csp_page(site, "script-src 'self' 'nonce-%s'" % nonce, nonce,
-                         {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime})
-    text = expect_failure(page, url, "Content-Security-Policy blocked")
-    assert re.search(r"blocked (wasm-)?eval \(script-src\)", text) and "README" in text

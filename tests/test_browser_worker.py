@@ -77,34 +77,6 @@ def test_a_worker_that_dies_is_one_clear_error_and_later_events_are_counted_as_d
     assert errors == []
 
 
-# Worker mode needs blob: workers (worker-src) besides what the main thread needs.
-CSP = ("script-src 'self' 'nonce-{nonce}' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-       "object-src 'none'; base-uri 'none'")
-
-
-def test_a_strict_csp_page_works_and_the_sdk_gets_the_nonce(site, page, runtime):
-    errors = watch_errors(page)
-    nonce = "worker-%s" % runtime
-    sdk_url = site.other_origin(pages.standin_url(site))
-    page.goto(pages.csp_page(site, CSP.format(nonce=nonce), nonce,
-                             {"data-api-key": KEY, "data-sdk-url": sdk_url, "data-runtime": runtime,
-                              "data-thread": "worker"}, "analytics.identify('u-1'); analytics.track('under CSP')"))
-    assert [call["method"] for call in sdk_calls(page, 2)] == ["logUser", "logEvent"]
-    assert page.evaluate("document.querySelector('script[data-api-key]').nonce") == nonce
-    assert errors == []
-
-
-def test_a_csp_without_worker_src_is_one_clear_error_naming_the_directive(site, page, runtime):
-    errors = watch_errors(page)
-    nonce = "no-workers"
-    policy = "script-src 'self' 'nonce-%s' 'unsafe-eval' 'wasm-unsafe-eval'; worker-src 'none'" % nonce
-    with expect_error(page, "Content-Security-Policy blocked blob") as message:
-        page.goto(pages.csp_page(site, policy, nonce, {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site),
-                                                       "data-runtime": runtime, "data-thread": "worker"}))
-    assert "worker-src" in message.value.text and "README" in message.value.text
-    assert errors == []
-
-
 def test_a_worker_the_browser_ends_is_one_clear_error_after_thirty_seconds(site, page):
     # Terminated workers send no error: only the missing answer tells. MicroPython alone, for time.
     errors = watch_errors(page)

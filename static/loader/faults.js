@@ -21,8 +21,10 @@ function watchBoot() {
     var blocked = event.blockedURI;
     // PyScript starts its workers from blob: URLs, which worker-src (or child-src) must allow.
     var worker = blocked.indexOf('blob') === 0 && /^(worker|child|script)-src/.test(event.effectiveDirective);
-    if (blocked === 'wasm-eval' || blocked === 'eval' || worker || ours(blocked)) {
-      hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.violatedDirective + '). See "Reliability and security" in the oneflow-web README for the policy it needs.');
+    // Code evaluated or compiled by our files only: the page's own scripts may trip the policy too.
+    var compiled = (blocked === 'wasm-eval' || blocked === 'eval') && ours(event.sourceFile || '');
+    if (compiled || worker || ours(blocked)) {
+      hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.effectiveDirective + '). See "Content-Security-Policy" in the oneflow-web README for the policy it needs.');
     }
   });
   // A runtime that fails while starting throws from its own files (or names them):

@@ -75,6 +75,7 @@ function createPlugin(settings) {
   hub.stop = function (message) {
     if (state === 'failed') return;
     stopBootClock();
+    putBackWorkerHooks();
     state = 'failed';
     failure = message;
     counts.dropped += queue.length;

@@ -19,6 +19,27 @@ var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donk
 // their (hashed) names.
 var PYSCRIPT_MODULES = [];
 
+// PyScript hands the functions of its worker hooks to each interpreter it starts as text, made
+// back into functions with Function(): what a Content-Security-Policy without 'unsafe-eval'
+// refuses, on both threads. By default the one such hook serves `async` workers (pyscript.fs),
+// which ours is not. So while our interpreter starts, these hooks (the page's own too) are set
+// aside, and put back as soon as PyScript has read them: no 'unsafe-eval', nothing patched.
+var WORKER_JS_HOOKS = ['onReady', 'onBeforeRun', 'onBeforeRunAsync', 'onAfterRun', 'onAfterRunAsync'];
+var putBackWorkerHooks = function () {};
+
+function setAsideWorkerHooks(core) {
+  var kept = WORKER_JS_HOOKS.map(function (name) {
+    var hooks = core.hooks.worker[name];
+    var functions = Array.from(hooks);
+    hooks.clear();
+    return function () { functions.forEach(function (hook) { hooks.add(hook); }); };
+  });
+  putBackWorkerHooks = function () {
+    putBackWorkerHooks = function () {};
+    kept.forEach(function (putBack) { putBack(); });
+  };
+}
+
 function boot(runtimeName, threadName) {
   var name = runtimeName || DEFAULT_RUNTIME;
   var thread = threadName || 'worker';
@@ -56,6 +77,7 @@ function boot(runtimeName, threadName) {
   });
   import(base + 'pyscript/core.js').then(function (core) {
     progress();
+    setAsideWorkerHooks(core);  // before PyScript starts our interpreter, on either thread
     // A worker is not started for a destination that has already failed (a file it needs did not load).
     if (thread === 'worker' && hub.stats().state === 'loading') return startWorker(core, runtime, files);
   }, function (error) {

@@ -30,6 +30,7 @@ function generation(sdk) {
 // the page before the SDK ran (a queueing stub, such as Segment's, is not the SDK).
 function loadSdk(url, apiKey, timeoutMs, done) {
   stopBootClock();  // Python is running: it asks for the SDK once the settings are valid
+  putBackWorkerHooks();  // on the main thread, PyScript has read them by now
   var before = findSdk();
   var stub = generation(before) === 'command' ? before : null;
   var loaded = generation(before) === 'object';  // already on the page: never run it twice

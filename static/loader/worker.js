@@ -11,9 +11,11 @@ function startWorker(core, runtime, files) {
   return customElements.whenDefined(runtime.type + '-script').then(function () {
     progress();
     var start = runtime.type === 'py' ? core.PyWorker : core.MPWorker;
-    return start(base + WORKER_SCRIPT, {
+    var started = start(base + WORKER_SCRIPT, {
       version: base + runtime.interpreter, config: { files: files, sync_main_only: true, plugins: PYSCRIPT_PLUGINS }
     });
+    setTimeout(putBackWorkerHooks, 0);  // PyScript has read them by then (it waits one microtask)
+    return started;
   }).then(function (started) {
     worker = started;
     worker.addEventListener('error', function (event) {
@@ -65,8 +67,11 @@ function withinTime(answer) {
 // Reported a moment later, so that a more precise report of the same fault (the file that
 // failed, the Content-Security-Policy directive that refused) comes first.
 function workerFault(error) {
+  var message = String(error && error.message || error);
+  // A policy the worker inherits refuses inside it, where the page sees no violation event.
+  var policy = /Content.Security.Policy/i.test(message) ? ' See "Content-Security-Policy" in the oneflow-web README.' : '';
   setTimeout(function () {
-    hub.fail('the Python worker failed: ' + String(error && error.message || error) + '.');
+    hub.fail('the Python worker failed: ' + message + '.' + policy);
   }, 200);
 }
 
