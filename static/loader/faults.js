@@ -1,6 +1,22 @@
 // Start-up failures the browser reports but PyScript does not: an HTTP error on one of our
 // runtime files, a Content-Security-Policy refusal, an error thrown from a runtime's files.
 // Each ends in one clear error and a rejected load(); the boot clock covers the rest.
+// Both interpreters are WebAssembly, compiled on this page or in a worker that inherits its
+// policy, where a refusal is seen by no one here (Pyodide then waits forever). So the loader
+// compiles the smallest module there is first: a policy without 'wasm-unsafe-eval' refuses it.
+var EMPTY_WASM_MODULE = [0, 97, 115, 109, 1, 0, 0, 0];
+
+function webAssemblyAllowed() {
+  try {
+    new WebAssembly.Module(new Uint8Array(EMPTY_WASM_MODULE));
+    return true;
+  } catch (error) {
+    hub.fail('The page\'s Content-Security-Policy does not allow WebAssembly, which the Python interpreter is: ' +
+      'its script-src needs \'wasm-unsafe-eval\' (' + error.message + '). See "Content-Security-Policy" in the oneflow-web README.');
+    return false;
+  }
+}
+
 function watchBoot() {
   var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'python/', base + WORKER_SCRIPT];
   var ours = function (url) {

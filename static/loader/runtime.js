@@ -20,8 +20,8 @@ var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donk
 var PYSCRIPT_MODULES = [];
 
 // PyScript hands the functions of its worker hooks to each interpreter it starts as text, made
-// back into functions with Function(): what a Content-Security-Policy without 'unsafe-eval'
-// refuses, on both threads. By default the one such hook serves `async` workers (pyscript.fs),
+// back into functions by the Function constructor: what a Content-Security-Policy without
+// 'unsafe-eval' refuses, on both threads. By default the one such hook serves `async` workers (pyscript.fs),
 // which ours is not. So while our interpreter starts, these hooks (the page's own too) are set
 // aside, and put back as soon as PyScript has read them: no 'unsafe-eval', nothing patched.
 var WORKER_JS_HOOKS = ['onReady', 'onBeforeRun', 'onBeforeRunAsync', 'onAfterRun', 'onAfterRunAsync'];
@@ -52,6 +52,7 @@ function boot(runtimeName, threadName) {
     return;
   }
   watchBoot();
+  if (!webAssemblyAllowed()) return;
   var runtime = RUNTIMES[name];
   var pythonPackage = 'python/' + thread + runtime.suffix;
   fetchAtOnce(runtime, thread, pythonPackage);
