@@ -441,17 +441,18 @@ def main() -> None:
     serve_parser.add_argument("--api-key", help="your 1Flow app id: the demo then loads the real SDK")
     serve_parser.add_argument("--sdk-url", help="load the 1Flow SDK from this URL instead")
     serve_parser.add_argument("--runtime", default="micropython", choices=["micropython", "pyodide"])
-    test_parser = commands.add_parser("test", help="install everything, build, run all tests")
-    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    bench_parser = commands.add_parser("bench", help="install everything, build, run the benchmark")
-    bench_parser.add_argument("bench_args", nargs=argparse.REMAINDER)
-    options = parser.parse_args()
+    # Everything after "test" or "bench" is passed on as it is, options included (`test -x -k csp`).
+    commands.add_parser("test", add_help=False, help="install everything, build, run all tests (arguments go to pytest)")
+    commands.add_parser("bench", add_help=False, help="install everything, build, run the benchmark (arguments go to it)")
+    options, passed_on = parser.parse_known_args()
+    if passed_on and options.command not in ("test", "bench"):
+        parser.error("unrecognized arguments: %s" % " ".join(passed_on))
     if options.command == "serve":
         serve(options)
     elif options.command == "test":
-        sys.exit(test(options.pytest_args))
+        sys.exit(test(passed_on))
     elif options.command == "bench":
-        sys.exit(bench(options.bench_args))
+        sys.exit(bench(passed_on))
     else:
         build()
 

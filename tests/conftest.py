@@ -80,6 +80,20 @@ def runtime(request) -> str:
     return request.param
 
 
+# The two entry points (a script tag, Segment's remote plugin) are the loader's; the runtimes
+# are Python's, and receive the same settings from either. So tests of both entry points run
+# each entry point on MicroPython (the default) and the remote-plugin path on Pyodide, whose
+# script-tag path every other browser test takes: each pair is covered, not the whole product,
+# which would boot Pyodide once more per test for nothing the loader does differently.
+ENTRY_RUNTIMES = [("script-tag", "micropython"), ("remote-plugins", "micropython"), ("remote-plugins", "pyodide")]
+
+
+@pytest.fixture(params=ENTRY_RUNTIMES, ids=["-".join(pair) for pair in ENTRY_RUNTIMES])
+def entry_runtime(request) -> tuple:
+    """(entry point, runtime) for a test of both entry points."""
+    return request.param
+
+
 @pytest.fixture
 def console(page) -> list:
     """Console messages of the test's page, as 'type: text'."""

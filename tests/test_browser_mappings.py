@@ -25,12 +25,14 @@ RENAMED_TRAITS = entry("Users", 'type = "identify"', "identifyUser",
 SENTINEL = entry("Sentinel", 'event = "sentinel"', "trackEvent", {"event_name": {"@path": "$.event"}})
 
 
-@pytest.fixture(params=["script-tag", "remote-plugins"])
-def install(request, site, runtime):
+@pytest.fixture
+def install(site, entry_runtime):
     """Open a page with the destination added one way or the other, with these subscriptions."""
+    entry, runtime = entry_runtime
+
     def install(page, subscriptions, calls):
         text = json.dumps(subscriptions)
-        if request.param == "script-tag":
+        if entry == "script-tag":
             url = pages.script_tag_page(site, {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site),
                                                "data-runtime": runtime, "data-subscriptions": text}, calls)
         else:

@@ -34,11 +34,13 @@ window._1flow = function (command, a, b) {
 RETURNING_VISITOR = "localStorage.setItem('oneflow-standin-session', 'an earlier visit')"
 
 
-@pytest.fixture(params=["script-tag", "remote-plugins"])
-def open_site(request, site, runtime, page):
+@pytest.fixture
+def open_site(site, entry_runtime, page):
     """Open a page with the destination added one way or the other; settings in camelCase."""
+    entry, runtime = entry_runtime
+
     def open_site(sdk_url, calls="", first="", **settings):
-        if request.param == "script-tag":
+        if entry == "script-tag":
             attributes = {"data-api-key": KEY, "data-runtime": runtime}
             if sdk_url:
                 attributes["data-sdk-url"] = sdk_url
