@@ -5,6 +5,9 @@ from Segment) and Segment's own delivery turned off, then runs the test's calls.
 """
 import html
 import json
+import subprocess
+
+import build
 
 # Stand-ins for the 1Flow SDK, one per generation (static/standins/).
 STANDIN = "standins/1flow-2022.js"
@@ -128,3 +131,51 @@ def csp_page(site, policy: str, nonce: str, attributes: dict = None, calls: str 
         % (nonce, site.assets, nonce, json.dumps(settings), json.dumps(site.assets.rstrip("/")),
            LOAD_BROWSER, tag, nonce, calls))
     return site.page(body, headers={"Content-Security-Policy": policy})
+
+
+# Segment's consent wrapper (@segment/analytics-consent-tools, pinned in package.json), as a
+# site bundles it: built once per server with esbuild into one script (window.SegmentConsent).
+CONSENT_TOOLS = "@segment/analytics-consent-tools/dist/esm/index.js"
+CONSENT_SCRIPT = "/site/consent-tools.js"
+
+
+def consent_tools_url(site) -> str:
+    if CONSENT_SCRIPT not in site.generated:
+        result = subprocess.run(
+            [str(build.NODE_MODULES / ".bin" / "esbuild"), str(build.NODE_MODULES / CONSENT_TOOLS), "--bundle",
+             "--format=iife", "--global-name=SegmentConsent", "--log-level=warning"],
+            check=True, capture_output=True, text=True)
+        site.add(CONSENT_SCRIPT, result.stdout, "text/javascript")
+    return site.origin + CONSENT_SCRIPT
+
+
+def consent_page(site, model: str, consent: dict, categories: list, calls: str = "",
+                 tag_attributes: dict = None, remote_settings: dict = None) -> str:
+    """Analytics.js wrapped by Segment's consent wrapper in `model` ("opt-in" or "opt-out").
+
+    The visitor's choices start as `consent` ({"Analytics": false}, say) and change through
+    `setConsent(choices)`, which tells the wrapper as a consent manager would. The CDN
+    settings give the destination `categories` (as Segment does for one with consent
+    settings) and say other destinations have none, so Analytics.js itself always loads.
+    The destination comes from the loader's script tag (`tag_attributes`) or, with
+    `remote_settings`, from a remotePlugins entry.
+    """
+    settings = cdn_settings([remote_plugin_entry(site, remote_settings)] if remote_settings is not None else None)
+    settings["integrations"]["1Flow Web (Actions)"] = {"consentSettings": {"categories": categories}}
+    settings["consentSettings"] = {"allCategories": categories, "hasUnmappedDestinations": True}
+    wrapper = """
+window.consent = %s;
+var analytics = window.analytics = new AnalyticsNext.AnalyticsBrowser();
+SegmentConsent.createWrapper({
+  getCategories: function () { return Object.assign({}, window.consent); },
+  shouldLoadSegment: function (ctx) { return ctx.load({consentModel: %s}); },
+  registerOnConsentChanged: function (tell) {
+    window.setConsent = function (choices) { window.consent = choices; tell(Object.assign({}, choices)); };
+  }
+})(analytics);
+analytics.load({writeKey: 'test-write-key', cdnURL: CDN_URL, cdnSettings: CDN_SETTINGS},
+               {integrations: {'Segment.io': false}});""" % (json.dumps(consent), json.dumps(model))
+    tag = _tag(site, tag_attributes) if tag_attributes is not None else ""
+    return site.page(
+        _head(site, settings) + "<script src='%s'></script>\n<script>%s</script>\n%s\n<script>%s</script>\n"
+        "</head><body></body></html>" % (consent_tools_url(site), wrapper, tag, calls))

@@ -101,6 +101,26 @@ def test_runtime_file_answering_404_is_a_clear_error_and_nothing_else_breaks(sit
     assert_page_and_analytics_unaffected(page, errors)
 
 
+def test_a_runtime_file_that_fails_is_not_fetched_again_by_a_worker(site, page, runtime):
+    # The loader's own request answers late, the same URL at once afterwards: a worker started
+    # before the loader knew would fetch it again and fail inside the worker as well.
+    errors = watch_errors(page)
+    missing = site.assets + RUNTIME_FILES[runtime][1]
+    requests = []
+
+    def answer(route):
+        requests.append(route.request.url)
+        if len(requests) == 1:
+            page.wait_for_timeout(1500)
+        route.fulfill(status=404, body="not found")
+    page.route(missing, answer)
+    text = expect_failure(page, tag_page(site, runtime, "analytics.track('held')"), missing)
+    assert "404" in text
+    assert_page_and_analytics_unaffected(page, errors)
+    page.wait_for_timeout(500)
+    assert len(requests) == 1
+
+
 def test_pyscript_that_cannot_load_is_a_clear_error(site, page, runtime):
     errors = watch_errors(page)
     page.route(site.assets + "pyscript/core.js", lambda route: route.abort())

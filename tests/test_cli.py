@@ -75,6 +75,23 @@ def test_check_lists_the_enabled_subscriptions(write, capsys):
     assert "2 enabled subscription(s), no problems" in capsys.readouterr().out
 
 
+def test_check_reports_the_consent_categories_of_the_settings(write, capsys):
+    assert main(["check", write("s.json", {"projectApiKey": "k", "consentCategories": "Analytics, C0004"})]) == 0
+    assert 'every event must consent to "Analytics", "C0004" (from the "consentCategories" setting)' in capsys.readouterr().out
+
+
+def test_check_reports_the_consent_categories_of_the_cdn_settings(write, capsys):
+    cdn = {"integrations": {definition.NAME: {"consentSettings": {"categories": ["Analytics"]}}}}
+    assert main(["check", write("s.json", {"projectApiKey": "k"}), "--cdn-settings", write("cdn.json", cdn)]) == 0
+    assert "\"Analytics\" (from Segment's CDN settings" in capsys.readouterr().out
+
+
+def test_check_says_when_no_consent_category_applies(write, capsys):
+    assert main(["check", write("s.json", {"projectApiKey": "k"})]) == 0
+    out = capsys.readouterr().out
+    assert "no consent categories are configured" in out and "--cdn-settings FILE" in out
+
+
 def test_check_reports_each_subscription_in_order_and_fails_when_any_is_left_out(write, capsys):
     entries = [PAGE_AS_TRACK,
                {"name": "typo", "subscribe": 'type = "track"', "partnerAction": "trackEvnt"},

@@ -1,10 +1,14 @@
 """The one seam between Python and the page on the main thread: only it touches JavaScript there.
 
 The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub holding
-the settings as JSON and four functions: `loadSdk(url, key, timeout, done)` injects the
-1Flow SDK and answers `done(generation, problem)` once the SDK itself is usable or never
-will be; `ready(receive, stats, reads)` once we can deliver, and `fail(message)` when we
-never will; `call(method, args, undefined)` for each 1Flow call (sdk.encode). Python never reads `window._1flow`:
+the settings as JSON, what the CDN settings hold for the destination (`integration`) and a few
+functions: `whenLoaded(start)` once Analytics.js has loaded the plugin; `loadSdk(url, key,
+timeout, done)` injects the 1Flow SDK and answers `done(generation, problem)` once the SDK
+itself is usable or never will be; `ready(receive, stats, reads, batch, wantSdk)` once we can
+deliver (with `wantSdk` when the SDK waits for consent: the loader calls it when `receive`
+answers "sdk", and `resume()` hands over the held events once the SDK is there), `fail(message)`
+when we never will and `stop(message)` at any time; `call(method, args, undefined)` for each
+1Flow call (sdk.encode). Python never reads `window._1flow`:
 the 2022 SDK is a global binding only JavaScript can find by name (see sdk.py).
 `reads` names, as JSON, the top-level event keys our subscriptions read: the loader sends
 only those. Events arrive as JSON text and 1Flow calls leave as objects made by the page's
@@ -32,11 +36,20 @@ RUNNING = "oneflow-web: Python running"
 
 
 def start() -> None:
-    """Validate settings, have the loader inject the 1Flow SDK, then tell the hub we are ready."""
+    """Once Analytics.js has loaded the plugin (its CDN settings may hold our consent categories)."""
     window.performance.mark(RUNNING)
+    window.oneflowWeb.whenLoaded(_proxy(_start))
+
+
+def _start() -> None:
+    """Validate settings, have the loader inject the 1Flow SDK, then tell the hub we are ready.
+
+    Where the destination waits for consent, the hub is ready at once and the SDK is injected
+    only when the loader asks (`wantSdk`): for the first event that consents and has a call.
+    """
     hub = window.oneflowWeb
     try:
-        settings, destination, lines = delivery.prepare(hub.settings)
+        settings, destination, lines = delivery.prepare(hub.settings, hub.integration)
     except (SettingsError, ValueError) as error:
         hub.fail(str(error))
         return
@@ -45,19 +58,30 @@ def start() -> None:
             _console(level, text)
         hub.leftOut = delivery.left_out_json(settings)
         reads = json.dumps(destination.reads())
+        deliver = delivery.Delivery(destination, settings.debug, "", hub.call, _console)
+        waits = delivery.waits_for_consent(settings)
 
         def on_sdk(generation: str, problem: str) -> None:
             if problem:
-                hub.fail(sdk.problem_message(problem, settings.sdk_url, settings.sdk_timeout))
+                hub.stop(sdk.problem_message(problem, settings.sdk_url, settings.sdk_timeout))
                 return
             try:
-                deliver = delivery.Delivery(destination, settings.debug, generation, hub.call, _console)
-                hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), reads)
+                deliver.generation = generation
+                if waits:
+                    hub.resume()
+                else:
+                    hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), reads)
             except Exception as error:  # called from a JS timer: never let it reach the page
                 _fail_with_bug(hub, error)
 
-        # The key only ever goes into the SDK script's data-api-key attribute.
-        hub.loadSdk(settings.sdk_url, settings.api_key, settings.sdk_timeout, _proxy(on_sdk))
+        def load_sdk() -> None:
+            # The key only ever goes into the SDK script's data-api-key attribute.
+            hub.loadSdk(settings.sdk_url, settings.api_key, settings.sdk_timeout, _proxy(on_sdk))
+
+        if waits:
+            hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), reads, None, _proxy(load_sdk))
+        else:
+            load_sdk()
     except Exception as error:
         _fail_with_bug(hub, error)
 

@@ -8,6 +8,8 @@ import argparse
 import json
 import sys
 
+from .definition import NAME
+from .delivery import consent_line
 from .explain import explain, settings_from
 from .settings import SettingsError, load_settings
 
@@ -27,9 +29,16 @@ def _read_json(path: str, what: str, empty=False):
         raise SystemExit("oneflow-web: %s file %s is not valid JSON: %s" % (what, path, error))
 
 
-def check(path: str) -> int:
+def check(path: str, cdn_path: str = None) -> int:
+    """Validate the settings; `cdn_path` is a project's CDN settings (Segment's settings JSON),
+    whose entry for the destination may give it consent categories."""
+    integration = None
+    if cdn_path:
+        cdn = _read_json(cdn_path, "CDN settings")
+        integrations = cdn.get("integrations") if isinstance(cdn, dict) else None
+        integration = integrations.get(NAME) if isinstance(integrations, dict) else None
     try:
-        settings = load_settings(settings_from(_read_json(path, "settings", empty=None)))
+        settings = load_settings(settings_from(_read_json(path, "settings", empty=None)), integration)
     except SettingsError as error:
         for problem in str(error).split("\n"):
             print("%s: %s" % (path, problem))
@@ -40,6 +49,10 @@ def check(path: str) -> int:
     lines += [(s.index, "%s: warning: %s" % (path, s.warning())) for s in settings.subscriptions if s.warning()]
     for _, line in sorted(lines, key=lambda pair: pair[0]):
         print(line)
+    print("%s: consent: %s" % (path, consent_line(settings)))
+    if not settings.consent_categories and not cdn_path:
+        print("%s: consent: (in the browser, the categories Segment's CDN settings give \"%s\" apply when the "
+              "settings name none; --cdn-settings FILE checks them)" % (path, NAME))
     if settings.left_out:
         print("%s: %d subscription(s) usable, %d left out: the destination runs without them"
               % (path, len(settings.subscriptions), len(settings.left_out)))
@@ -62,9 +75,11 @@ def main(argv: list = None) -> int:
     preview_parser.add_argument("--event", required=True, help="an event as Analytics.js sends it, in JSON")
     check_parser = commands.add_parser("check", help="validate settings and subscriptions")
     check_parser.add_argument("settings", help="settings JSON, or just the subscriptions")
+    check_parser.add_argument("--cdn-settings", metavar="FILE",
+                              help="your Segment project's CDN settings JSON, for the consent categories it gives")
     options = parser.parse_args(argv)
     if options.command == "check":
-        return check(options.settings)
+        return check(options.settings, options.cdn_settings)
     return preview(options.settings, options.event)
 
 

@@ -173,6 +173,9 @@ SETTINGS = [
             description="How long to wait for the 1Flow SDK before giving up."),
     Setting("bootTimeout", "Boot timeout (ms)", WHOLE_NUMBER,
             description="How long the loader waits for Python to start before giving up."),
+    Setting("consentCategories", "Consent categories", STRING,
+            description="The consent categories every event must consent to (comma-separated on the script tag);"
+                        " by default the ones Segment's CDN settings give the destination."),
     Setting("nonce", "CSP nonce", STRING,
             description="The nonce the 1Flow SDK's script gets; by default the loader's own or the page's."),
 ]

@@ -3,17 +3,19 @@
 Returning calls instead of performing them keeps this testable under CPython and lets
 the command line preview exactly what the browser would send.
 """
-from . import definition, mapping
+from . import consent, definition, mapping
 from .jsvalue import kind, number_text, shown
 from .settings import Settings
 
 
 # Why an event (or one subscription) sent nothing, from least to most worth a look.
+NO_CONSENT = "no consent"
 FILTERED = "turned off by the Integrations object"
 NO_MATCH = "no subscription matched"
 INVALID = "failed field checks"
 ERROR = "internal error"
-_SEVERITY = (FILTERED, NO_MATCH, INVALID, ERROR)
+_SEVERITY = (NO_CONSENT, FILTERED, NO_MATCH, INVALID, ERROR)
+ROUTINE = (NO_CONSENT, FILTERED, NO_MATCH)  # worth a console line only when debugging
 
 _STRING = definition.STRING
 _OBJECT = definition.OBJECT
@@ -56,6 +58,8 @@ class Destination:
         event costs more than everything else `handle` does with it.
         """
         keys = set(_OWN_READS)
+        if self.settings.consent_categories:
+            keys.add("context")  # the consent stamp
         for subscription in self.settings.subscriptions:
             if subscription.reads is None:
                 return None
@@ -68,6 +72,11 @@ class Destination:
         if not isinstance(event, dict):
             outcome.skip(None, INVALID, "the event is not an object")
             return outcome
+        if self.settings.consent_categories:
+            refused = consent.refusal(event, self.settings.consent_categories)
+            if refused:
+                outcome.skip(None, NO_CONSENT, refused)
+                return outcome
         integrations = event.get("integrations")
         blocked = _blocked_by_integrations(integrations) if integrations else ""
         if blocked:

@@ -9,7 +9,7 @@ the subscriptions in the order of the settings, disabled and unusable entries in
 import json
 
 from . import sdk
-from .destination import ERROR, FILTERED, INVALID, NO_MATCH, Destination, Outcome
+from .destination import ERROR, FILTERED, INVALID, NO_CONSENT, NO_MATCH, Destination, Outcome
 from .events import parse_event
 from .settings import SettingsError, load_settings
 
@@ -23,6 +23,7 @@ _WHY_NOT = {
     NO_MATCH: "its trigger does not match this event",
     INVALID: "a field check failed",
     FILTERED: "the event's Integrations object turns this destination off",
+    NO_CONSENT: "the event does not consent to the destination's consent categories",
     ERROR: "an internal error (a bug in oneflow-web: please report it with this event)",
 }
 

@@ -3,7 +3,7 @@
 A missing key is the most common set-up mistake, so it fails loudly and names the
 setting instead of loading an SDK that would answer 404.
 """
-from . import definition
+from . import consent, definition
 from .jsvalue import shown
 from .subscriptions import SubscriptionError, load_subscriptions
 
@@ -16,7 +16,8 @@ class Settings:
     """Validated settings; unknown keys in the raw settings are ignored, as Segment does."""
 
     def __init__(self, api_key: str, sdk_url: str, subscriptions: list, debug: bool = False,
-                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS, left_out: list = (), disabled: list = ()):
+                 sdk_timeout: int = definition.DEFAULT_SDK_TIMEOUT_MS, left_out: list = (), disabled: list = (),
+                 consent_categories: list = (), consent_from: str = ""):
         self.api_key = api_key
         self.sdk_url = sdk_url
         self.subscriptions = subscriptions
@@ -24,9 +25,19 @@ class Settings:
         self.disabled = list(disabled)  # (index, where) of entries with "enabled": false
         self.debug = debug
         self.sdk_timeout = sdk_timeout
+        # Every event must consent to all of these (consent.py); none: no consent check.
+        self.consent_categories = list(consent_categories)
+        self.consent_from = consent_from  # where they came from, for messages
 
 
-def load_settings(raw) -> Settings:
+# Where the consent categories come from, first found wins.
+FROM_SETTING = 'the "consentCategories" setting'
+FROM_CDN = "Segment's CDN settings for \"%s\" (consentSettings.categories)" % definition.NAME
+
+
+def load_settings(raw, cdn_integration=None) -> Settings:
+    """Check the raw settings; `cdn_integration` is what the Analytics instance's CDN settings
+    hold for this destination (its consent categories are used when the settings name none)."""
     if not isinstance(raw, dict):
         raise SettingsError("Settings must be an object such as {\"projectApiKey\": \"...\"}.")
     api_key = raw.get("projectApiKey")
@@ -58,8 +69,14 @@ def load_settings(raw) -> Settings:
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)
+    try:
+        categories, source = consent.parse_categories(raw.get("consentCategories")), FROM_SETTING
+    except consent.ConsentError as error:
+        raise SettingsError(str(error))
+    if not categories:
+        categories, source = consent.cdn_categories(cdn_integration), FROM_CDN
     return Settings(api_key.strip(), sdk_url, subscriptions, raw.get("debug") is True, sdk_timeout, left_out,
-                    disabled)
+                    disabled, categories, source if categories else "")
 
 
 def _whole_number(raw: dict, key: str, default: int) -> int:

@@ -2,13 +2,18 @@
 PyScript's `sync`. The page asks, Python answers with JSON text, and the page acts on the answer:
 Python decides, the page acts (a worker cannot touch `window` or `document`).
 
-    start(settings)     {"error": message}, or {"sdk": [url, key, timeoutMs], "reads": keys or null,
+    start(settings, integration)
+                        settings and what the CDN settings hold for the destination, both JSON;
+                        answers {"error": message}, or {"sdk": [url, key, timeoutMs], "consent": true
+                        when the SDK waits for an event that consents, "reads": keys or null,
                         "leftOut": JSON text, "console": [[level, text], ...]}
     sdk_problem(state)  the message for an SDK that failed to load or to become ready
-    ready(generation)   the SDK the page found ("object" or "command"); answers the stats text
-    deliver(events)     events: a JSON list of event texts; answers {"actions": [...], "stats": text},
-                        actions in order: ["call", method, argsJson, undefinedJson] (sdk.encode)
-                        or [level, text] for the console
+    ready(generation)   the SDK the page found ("object" or "command"; "" while it waits for
+                        consent, called again once it is there); answers the stats text
+    deliver(events)     events: a JSON list of event texts; answers {"actions": [...], "stats": text,
+                        "wait": n}, actions in order: ["call", method, argsJson, undefinedJson]
+                        (sdk.encode) or [level, text] for the console; "wait" (null when all were
+                        handled) is the index of the first event that needs the SDK first
 """
 import json
 
@@ -21,14 +26,14 @@ _engine = {}
 _actions = []
 
 
-def start(settings_text: str) -> str:
+def start(settings_text: str, integration_text: str = "null") -> str:
     try:
-        settings, destination, lines = delivery.prepare(settings_text)
+        settings, destination, lines = delivery.prepare(settings_text, integration_text)
     except (SettingsError, ValueError) as error:
         return json.dumps({"error": str(error)})
     _engine["settings"], _engine["destination"] = settings, destination
     return json.dumps({"sdk": [settings.sdk_url, settings.api_key, settings.sdk_timeout],
-                       "reads": destination.reads(), "leftOut": delivery.left_out_json(settings),
+                       "consent": delivery.waits_for_consent(settings), "reads": destination.reads(), "leftOut": delivery.left_out_json(settings),
                        "console": [list(line) for line in lines]})
 
 
@@ -38,6 +43,9 @@ def sdk_problem(state: str) -> str:
 
 
 def ready(generation: str) -> str:
+    if "delivery" in _engine:  # the SDK has arrived after a consenting event
+        _engine["delivery"].generation = generation
+        return _engine["delivery"].stats()
     _engine["delivery"] = delivery.Delivery(
         _engine["destination"], _engine["settings"].debug, generation,
         lambda method, args, undefined: _actions.append(["call", method, args, undefined]),
@@ -49,9 +57,12 @@ def deliver(events_text: str) -> str:
     """Every event of the batch, in order; one event's fault never stops the next (Delivery)."""
     machine = _engine["delivery"]
     del _actions[:]
-    for text in json.loads(events_text):
-        machine.receive(text)
-    return json.dumps({"actions": _actions, "stats": machine.stats()})
+    wait = None
+    for index, text in enumerate(json.loads(events_text)):
+        if machine.receive(text) == delivery.NEEDS_SDK:
+            wait = index
+            break
+    return json.dumps({"actions": _actions, "stats": machine.stats(), "wait": wait})
 
 
 def serve() -> None:

@@ -4,18 +4,23 @@
 // worker then find each in the browser's cache, which is why dist/ must be served
 // cacheable (README). The loader reads the interpreter's files itself, so an HTTP error is
 // named at once, and it knows while bytes are arriving: a slow network is not a fault.
+// A worker starts only once every file has answered: a file that fails is named once, and
+// no worker is started to fail on it again (Pyodide's own fetch in the worker would leave an
+// uncaught error in the page's console beside ours).
 var WORKER_SCRIPT = 'oneflow-worker.py';
 var downloads = {};  // url -> true while its bytes are arriving
 var lastProgress = 0;
 var bootTimer = null;
 
+// Resolves, once every file has answered, to whether all of them answered OK.
 function fetchAtOnce(runtime, thread, pythonPackage) {
   PYSCRIPT_MODULES.forEach(function (name) { preload('modulepreload', base + name); });
   // PyScript fetches the worker's script on this page, where a preload answers it.
   if (thread === 'worker') preload('preload', base + WORKER_SCRIPT, 'fetch');
-  [runtime.interpreter].concat(runtime.files, [pythonPackage]).forEach(function (name) {
-    download(base + name);
+  var answered = [runtime.interpreter].concat(runtime.files, [pythonPackage]).map(function (name) {
+    return download(base + name);
   });
+  return Promise.all(answered).then(function (oks) { return oks.every(Boolean); });
 }
 
 function preload(rel, url, as) {
@@ -35,10 +40,11 @@ function couldNotLoad(url, why) {
 }
 
 // Read to the end, noting each chunk as progress; the browser keeps the response for the
-// interpreter, which asks for the same URL.
+// interpreter, which asks for the same URL. Resolves, once the file has answered, to whether
+// it answered OK.
 function download(url) {
   downloads[url] = true;
-  fetch(url).then(function (response) {
+  return fetch(url).then(function (response) {
     if (!response.ok) throw new Error('HTTP ' + response.status);
     var reader = response.body.getReader();
     function read() {
@@ -48,11 +54,16 @@ function download(url) {
         delete downloads[url];
       });
     }
-    return read();
+    read().catch(failed);
+    return true;
   }).catch(function (error) {
+    failed(error);
+    return false;
+  });
+  function failed(error) {
     delete downloads[url];
     couldNotLoad(url, error.message);
-  });
+  }
 }
 
 // The boot clock measures silence, not time: `timeoutMs` without a byte arriving or a step

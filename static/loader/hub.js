@@ -10,7 +10,8 @@
  *
  * build.py writes dist/oneflow-web.js from the parts in static/loader/, one concern each,
  * inside one function: hub.js (this: the page-wide hub and the factory), plugin.js (the
- * plugin Analytics.js calls), sdk.js (the 1Flow SDK), downloads.js (what start-up fetches,
+ * plugin Analytics.js calls), middleware.js (destination middleware), consent.js (what the
+ * page must know of consent), sdk.js (the 1Flow SDK), downloads.js (what start-up fetches,
  * and the boot clock), runtime.js (starting PyScript), worker.js (worker mode), faults.js
  * (start-up failures the browser reports), script-tag.js (the script-tag entry).
  */
@@ -30,16 +31,20 @@ var script = document.currentScript;
 var base = new URL('.', script.src).href;
 var plugin = null;
 
-// The page-wide hub: Python reads `settings`, sets `leftOut` (the subscriptions it cannot
-// use, as JSON), calls `loadSdk` once, then `ready` or `fail` once, and `call` for each
-// 1Flow call. `stats` is for people debugging a site. (`stop` ends a worker that died.)
+// The page-wide hub: Python starts `whenLoaded`, reads `settings` and `integration` (what the
+// CDN settings hold for us), sets `leftOut` (the subscriptions it cannot use, as JSON), calls
+// `loadSdk` once, `ready` or `fail` once (`resume` once the SDK it waited for is there), and
+// `call` for each 1Flow call. `stats` is for people debugging a site. (`stop` ends at any time.)
 var hub = window.oneflowWeb = {
   version: VERSION,
   settings: null,
+  integration: 'null',
   leftOut: '[]',
   nonce: '',
   loadSdk: loadSdk,
+  whenLoaded: null,
   ready: null,
+  resume: null,
   fail: null,
   stop: null,
   call: null,

@@ -1,5 +1,8 @@
 // The plugin Analytics.js calls: it holds events in order until Python and the SDK are
-// ready, hands them to Python as JSON text, and counts what became of them.
+// ready, hands them to Python as JSON text, and counts what became of them. Where the
+// destination waits for consent, Python is ready first and the SDK comes when Python asks
+// for it (wantSdk): for the first event that consents; that event and the ones after it
+// are held until the SDK is there, then handed over again.
 
 // BigInt has no JSON form; its decimal text keeps the value. A replacer slows every
 // stringify down, so it is only used for the rare event that needs it.
@@ -36,7 +39,10 @@ function createPlugin(settings) {
   var draining = false;
   var state = 'loading';
   var failure = null;
-  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0 };
+  var wantSdk = null;
+  var waitingForSdk = false;
+  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0, blocked: 0 };
+  var middleware = createMiddleware(counts, take);
   var recentIds = [];
   var settle = {};
   var ready = new Promise(function (resolve, reject) {
@@ -48,14 +54,21 @@ function createPlugin(settings) {
 
   hub.settings = JSON.stringify(settings);
   hub.nonce = pageNonce(settings.nonce);
-  preloadSdk(settings);
-  // receive(text) takes one event on the main thread; in worker mode, receiveBatch(texts)
-  // takes every held event at once and settles when the worker's answer has been acted on.
-  hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch) {
+  // Python starts once Analytics.js has loaded the plugin: the instance's CDN settings may
+  // name our consent categories, and so decide whether the SDK may be fetched at once.
+  var loaded = null;
+  var onLoaded = new Promise(function (resolve) { loaded = resolve; });
+  hub.whenLoaded = function (start) { onLoaded.then(function () { start(); }); };
+  // receive(text) takes one event on the main thread (answering 'sdk' for one that needs the
+  // SDK first); in worker mode, receiveBatch(texts) takes every held event at once and
+  // settles, with the index of the first that needs the SDK or null, when the worker's answer
+  // has been acted on. `askForSdk` is given when the SDK waits for consent.
+  hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch, askForSdk) {
     if (state !== 'loading') return;
     stopBootClock();
     receive = pythonReceive;
     batch = receiveBatch || null;
+    wantSdk = askForSdk || null;
     pythonStats = pythonCounts;
     performance.mark('oneflow-web: ready');
     var keys = JSON.parse(readsJson);
@@ -65,6 +78,12 @@ function createPlugin(settings) {
     }
     state = 'ready';
     settle.resolve();
+    drain();
+  };
+  // The SDK asked for has arrived: the events held for it go to Python again, in order.
+  hub.resume = function () {
+    if (state !== 'ready' || !waitingForSdk) return;
+    waitingForSdk = false;
     drain();
   };
   // Once: `fail` while starting (what watches the start-up calls it, so the page's own
@@ -121,6 +140,12 @@ function createPlugin(settings) {
       counts.duplicates++;
       return ctx;
     }
+    middleware.apply(event);
+    return ctx;
+  }
+
+  // An event the destination middleware (if any) let through.
+  function take(event) {
     if (state === 'failed') {
       counts.dropped++;
       return ctx;
@@ -131,28 +156,39 @@ function createPlugin(settings) {
     } catch (error) {
       counts.unserialisable++;
       console.warn(PREFIX + ' skipped a ' + (event && event.type) + ' event that cannot be sent as JSON (' + error.message + ').');
-      return ctx;
+      return;
     }
     queue.push(text);
-    // The limit is for start-up; once ready, events wait only for the worker's batch in flight.
-    if (state === 'loading' && queue.length > bufferLimit) {
+    // The limit is for start-up and the SDK's; else events wait only for the worker's batch in flight.
+    if ((state === 'loading' || waitingForSdk) && queue.length > bufferLimit) {
       queue.shift();
       if (counts.dropped++ === 0) {
         console.warn(PREFIX + ' more than ' + bufferLimit + ' events arrived before 1Flow was ready; the oldest are dropped (see oneflowWeb.stats()).');
       }
     }
     drain();
-    return ctx;
+  }
+
+  // Python answered that events[index] needs the SDK: hold it and the rest, and ask once.
+  function holdForSdk(events, index) {
+    queue = events.slice(index).concat(queue);
+    waitingForSdk = true;
+    try {
+      wantSdk();
+    } catch (error) {
+      hub.stop('could not load the 1Flow SDK: ' + error);
+    }
   }
 
   function drain() {
-    if (state !== 'ready' || draining || !queue.length) return;
+    if (state !== 'ready' || draining || waitingForSdk || !queue.length) return;
     draining = true;
     if (batch) {
       var events = queue;
       queue = [];
-      batch(events).then(function () {
+      batch(events).then(function (wait) {
         draining = false;
+        if (wait != null && state === 'ready') holdForSdk(events, wait);
         drain();
       }, function (error) {
         counts.dropped += events.length;
@@ -160,18 +196,25 @@ function createPlugin(settings) {
       });
       return;
     }
+    var handed = queue;
+    queue = [];
     try {
-      for (var i = 0; i < queue.length; i++) {
+      for (var i = 0; i < handed.length; i++) {
+        var answer = '';
         try {
-          receive(queue[i]);
+          answer = receive(handed[i]);
         } catch (error) {
           console.error(PREFIX + ' ' + error);
         }
+        if (answer === 'sdk') {
+          holdForSdk(handed, i);
+          break;
+        }
       }
     } finally {
-      queue = [];
       draining = false;
     }
+    drain();
   }
 
   startBootClock(whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT));
@@ -182,7 +225,17 @@ function createPlugin(settings) {
     type: 'destination',
     version: VERSION,
     isLoaded: function () { return state === 'ready'; },
-    load: function () { return ready; },
+    // Analytics.js hands over its instance: the CDN settings it holds for us go to Python.
+    load: function (ctx, analytics) {
+      if (loaded) {
+        hub.integration = integrationSettings(analytics);
+        if (!consentMayApply(settings, hub.integration)) preloadSdk(settings);
+        loaded();
+        loaded = null;
+      }
+      return ready;
+    },
+    addMiddleware: middleware.add,
     identify: handle,
     track: handle,
     page: handle,

@@ -55,7 +55,7 @@ function boot(runtimeName, threadName) {
   if (!webAssemblyAllowed()) return;
   var runtime = RUNTIMES[name];
   var pythonPackage = 'python/' + thread + runtime.suffix;
-  fetchAtOnce(runtime, thread, pythonPackage);
+  var filesAnswered = fetchAtOnce(runtime, thread, pythonPackage);
   var files = {};
   files[base + pythonPackage] = './oneflow_web/__init__' + runtime.suffix;
   if (thread === 'main') {
@@ -79,8 +79,11 @@ function boot(runtimeName, threadName) {
   import(base + 'pyscript/core.js').then(function (core) {
     progress();
     setAsideWorkerHooks(core);  // before PyScript starts our interpreter, on either thread
-    // A worker is not started for a destination that has already failed (a file it needs did not load).
-    if (thread === 'worker' && hub.stats().state === 'loading') return startWorker(core, runtime, files);
+    // A worker is not started for a destination that has failed (a file it needs did not load).
+    if (thread !== 'worker') return;
+    return filesAnswered.then(function (allOk) {
+      if (allOk && hub.stats().state === 'loading') return startWorker(core, runtime, files);
+    });
   }, function (error) {
     hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
   });

@@ -17,7 +17,8 @@ if (script.hasAttribute('data-api-key')) {
       sdkTimeout: script.getAttribute('data-sdk-timeout') || undefined,
       bootTimeout: script.getAttribute('data-boot-timeout') || undefined,
       thread: script.getAttribute('data-thread') || undefined,
-      nonce: script.getAttribute('data-nonce') || undefined
+      nonce: script.getAttribute('data-nonce') || undefined,
+      consentCategories: script.getAttribute('data-consent-categories') || undefined
     })[0]);
     if (registered && typeof registered.catch === 'function') {
       registered.catch(function (error) { console.error(PREFIX + ' ' + error); });

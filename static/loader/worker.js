@@ -22,29 +22,45 @@ function startWorker(core, runtime, files) {
       event.preventDefault();
       hub.stop('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
     });
-    return worker.sync.start(hub.settings);
+    return new Promise(hub.whenLoaded);
+  }).then(function () {
+    return worker.sync.start(hub.settings, hub.integration);
   }).then(function (text) {
     performance.mark('oneflow-web: Python running');  // in the worker, answering its first call
     var answer = JSON.parse(text);
     if (answer.error) return hub.fail(answer.error);
     answer.console.forEach(function (line) { console[line[0]](PREFIX, line[1]); });
     hub.leftOut = answer.leftOut;
-    loadSdk(answer.sdk[0], answer.sdk[1], answer.sdk[2], function (generation, problem) {
-      if (problem) {
-        worker.sync.sdk_problem(problem).then(hub.fail, workerFault);
-        return;
-      }
-      worker.sync.ready(generation).then(function (stats) {
-        workerStats = stats;
-        hub.ready(null, function () { return workerStats; }, JSON.stringify(answer.reads), function (events) {
-          return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
-            var done = JSON.parse(reply);
-            workerStats = done.stats;
-            done.actions.forEach(act);
-          });
-        });
+    var stats = function () { return workerStats; };
+    var reads = JSON.stringify(answer.reads);
+    function deliver(events) {
+      return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
+        var done = JSON.parse(reply);
+        workerStats = done.stats;
+        done.actions.forEach(act);
+        return done.wait;
+      });
+    }
+    // Python tells the SDK it found (none yet, while it waits for consent), then acts.
+    function withSdk(generation, then) {
+      worker.sync.ready(generation).then(function (text) {
+        workerStats = text;
+        then();
       }, workerFault);
-    });
+    }
+    function loadThen(then) {
+      loadSdk(answer.sdk[0], answer.sdk[1], answer.sdk[2], function (generation, problem) {
+        if (problem) worker.sync.sdk_problem(problem).then(hub.stop, workerFault);
+        else withSdk(generation, then);
+      });
+    }
+    if (answer.consent) {
+      withSdk('', function () {
+        hub.ready(null, stats, reads, deliver, function () { loadThen(hub.resume); });
+      });
+    } else {
+      loadThen(function () { hub.ready(null, stats, reads, deliver); });
+    }
   }).catch(workerFault);
 }
 
