@@ -2,6 +2,10 @@
 
 It runs the destination's engine (explain.py) in the browser on MicroPython or Pyodide, with no
 network and no SDK, and its answer must be the one `oneflow-web preview` prints for the same input.
+What the page itself does with an answer or an error (the editors, the caret, the warnings) is the
+playground's JavaScript, the same whichever runtime answered: those tests run on MicroPython, the
+playground's default; answering, agreeing with `oneflow-web preview`, needing no network and failing
+to start run on both runtimes.
 """
 import json
 import subprocess
@@ -72,8 +76,8 @@ def test_the_prefilled_track_event_is_answered_when_the_page_opens(site, page, r
     assert page.inner_text("#status").startswith("Answered by %s" % {"pyodide": "Pyodide"}.get(runtime, "MicroPython"))
 
 
-def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(site, page):
+    open_playground(site, page, "micropython")
     paste_and_run(page, [PAGES], {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}})
     assert cards(page) == [{
         "verdict": "sends", "where": 'subscriptions[0] ("Pricing views")', "reason": "", "details": "", "warning": "",
@@ -92,8 +96,8 @@ def test_the_run_button_answers_what_the_editors_hold(site, page):
                                    '(mapped from {"@path": "$.userId"})')
 
 
-def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keeps_the_last_answer(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keeps_the_last_answer(site, page):
+    open_playground(site, page, "micropython")
     before = cards(page)
     page.fill("#event", '{\n  "type": "track",\n  "event": tru,\n  "userId": "u-1"\n}')
     page.keyboard.press("Control+Enter")
@@ -105,8 +109,8 @@ def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keep
     assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == ["event", 35]
 
 
-def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site, page):
+    open_playground(site, page, "micropython")
     before = page.evaluate("oneflowPlayground.answers")
     page.fill("#settings", '[{"name": "A",}]')
     page.keyboard.press("Control+Enter")
@@ -124,8 +128,8 @@ def test_a_good_run_after_bad_json_clears_the_message(site, page):
     assert not page.locator("#input-error").is_visible()
 
 
-def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_the_position(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_the_position(site, page):
+    open_playground(site, page, "micropython")
     paste_and_run(page, [BROKEN, definition.PRESETS[1]], TRACK)
     card = cards(page)[0]
     assert (card["verdict"], card["reason"]) == ("left out", "the destination runs without it")
@@ -134,15 +138,15 @@ def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_t
     assert caret.index("^") - trigger.index("type") == 31
 
 
-def test_a_trigger_segment_reads_differently_shows_the_warning(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_a_trigger_segment_reads_differently_shows_the_warning(site, page):
+    open_playground(site, page, "micropython")
     nulls = {"name": "Nulls", "subscribe": "event = null", "partnerAction": "trackEvent"}
     paste_and_run(page, [nulls], TRACK)
     assert cards(page)[0]["warning"].startswith('Warning: the trigger "event = null" runs as written, but Segment')
 
 
-def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entries(site, page, runtime):
-    open_playground(site, page, runtime)
+def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entries(site, page):
+    open_playground(site, page, "micropython")
     paste_and_run(page, {"thread": "gpu"})
     assert cards(page) == []
     assert page.inner_text("#summary") == ('The destination would not start: Setting "thread" is "gpu": '

@@ -16,7 +16,7 @@ from oneflow_web.triggers import TriggerError, parse
 from test_mapping import DATA, MAPPINGS
 from test_triggers import events, valid_triggers
 
-CUT_DOWN = settings(max_examples=60, deadline=None,
+CUT_DOWN = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

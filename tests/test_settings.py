@@ -151,3 +151,14 @@ def test_sdk_timeout_defaults_to_ten_seconds_and_accepts_text_from_attributes():
 def test_limits_must_be_whole_numbers_above_zero(key, value):
     with pytest.raises(SettingsError, match='"%s" must be a whole number above 0' % key):
         load_settings({"projectApiKey": "k", key: value})
+
+
+@pytest.mark.parametrize("value", [True, False, "true", "false"])
+def test_persist_accepts_true_or_false_as_values_or_attribute_text(value):
+    assert load_settings({"projectApiKey": "k", "persist": value}).api_key == "k"
+
+
+@pytest.mark.parametrize("value", ["no", 0, "off"])
+def test_persist_that_is_not_true_or_false_is_a_clear_error(value):
+    with pytest.raises(SettingsError, match=r'"persist" is .*use true \(the default\) or false'):
+        load_settings({"projectApiKey": "k", "persist": value})

@@ -176,6 +176,9 @@ SETTINGS = [
     Setting("consentCategories", "Consent categories", STRING,
             description="The consent categories every event must consent to (comma-separated on the script tag);"
                         " by default the ones Segment's CDN settings give the destination."),
+    Setting("persist", "Keep held events", BOOLEAN,
+            description="Save events not yet delivered when the visitor leaves, for the next page to deliver"
+                        " (on by default; false turns it off)."),
     Setting("nonce", "CSP nonce", STRING,
             description="The nonce the 1Flow SDK's script gets; by default the loader's own or the page's."),
 ]

@@ -66,6 +66,10 @@ def load_settings(raw, cdn_integration=None) -> Settings:
     thread = raw.get("thread")
     if thread not in (None, "") and thread not in definition.THREADS:
         raise SettingsError('Setting "thread" is %s: use "worker" (the default) or "main".' % shown(thread))
+    persist = raw.get("persist")
+    if not (persist is None or isinstance(persist, bool) or persist in ("true", "false")):
+        raise SettingsError('Setting "persist" is %s: use true (the default) or false, "false" on the script tag'
+                            ' (data-persist="false").' % shown(persist))
     for key in ("bufferLimit", "bootTimeout"):
         _whole_number(raw, key, 1)  # used by the loader; checked here so a typo is reported
     sdk_timeout = _whole_number(raw, "sdkTimeout", definition.DEFAULT_SDK_TIMEOUT_MS)

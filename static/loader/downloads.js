@@ -35,8 +35,13 @@ function preload(rel, url, as) {
   document.head.appendChild(link);  // a failure is reported by what needs the file (faults.js names it)
 }
 
-function couldNotLoad(url, why) {
-  hub.fail('Could not load ' + url + (why ? ' (' + why + ')' : '') + '. Serve the whole dist/ folder beside oneflow-web.js.');
+// A request that ended without an answer (aborted, offline) is called a failure a moment
+// later: a visitor leaving the page aborts its downloads before the page is hidden, and the
+// events it holds must still be there to be saved for the next page (persist.js).
+var NO_ANSWER_GRACE_MS = 200;
+
+function failWithoutAnswer(message) {
+  setTimeout(function () { hub.fail(message); }, NO_ANSWER_GRACE_MS);
 }
 
 // Read to the end, noting each chunk as progress; the browser keeps the response for the
@@ -62,7 +67,9 @@ function download(url) {
   });
   function failed(error) {
     delete downloads[url];
-    couldNotLoad(url, error.message);
+    var message = 'Could not load ' + url + ' (' + error.message + '). Serve the whole dist/ folder beside oneflow-web.js.';
+    if (/^HTTP /.test(error.message)) hub.fail(message);
+    else failWithoutAnswer(message);
   }
 }
 

@@ -11,7 +11,7 @@
  * build.py writes dist/oneflow-web.js from the parts in static/loader/, one concern each,
  * inside one function: hub.js (this: the page-wide hub and the factory), plugin.js (the
  * plugin Analytics.js calls), middleware.js (destination middleware), consent.js (what the
- * page must know of consent), sdk.js (the 1Flow SDK), downloads.js (what start-up fetches,
+ * page must know of consent), persist.js (held events kept for the next page), sdk.js (the 1Flow SDK), downloads.js (what start-up fetches,
  * and the boot clock), runtime.js (starting PyScript), worker.js (worker mode), faults.js
  * (start-up failures the browser reports), script-tag.js (the script-tag entry).
  */

@@ -2,7 +2,8 @@
 // ready, hands them to Python as JSON text, and counts what became of them. Where the
 // destination waits for consent, Python is ready first and the SDK comes when Python asks
 // for it (wantSdk): for the first event that consents; that event and the ones after it
-// are held until the SDK is there, then handed over again.
+// are held until the SDK is there, then handed over again. Events not yet delivered when
+// the visitor leaves are saved for the next page (persist.js), which delivers them first.
 
 // BigInt has no JSON form; its decimal text keeps the value. A replacer slows every
 // stringify down, so it is only used for the rare event that needs it.
@@ -37,12 +38,15 @@ function createPlugin(settings) {
   var reads = null;
   var batch = null;
   var draining = false;
+  var inFlight = [];  // the worker's batch, until its answer has been acted on
+  var claiming = false;
   var state = 'loading';
   var failure = null;
   var wantSdk = null;
   var waitingForSdk = false;
-  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0, blocked: 0 };
+  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0, blocked: 0, saved: 0, unsaved: 0, replayed: 0 };
   var middleware = createMiddleware(counts, take);
+  var persistence = createPersistence(settings, counts, bufferLimit, function () { return inFlight.concat(queue); });
   var recentIds = [];
   var settle = {};
   var ready = new Promise(function (resolve, reject) {
@@ -74,11 +78,17 @@ function createPlugin(settings) {
     var keys = JSON.parse(readsJson);
     if (keys) {
       reads = Object.create(null);
-      keys.forEach(function (key) { reads[key] = true; });
+      keys.concat(['messageId']).forEach(function (key) { reads[key] = true; });  // a saved event's identity
     }
     state = 'ready';
     settle.resolve();
-    drain();
+    // Settings are valid: events an earlier page saved go first.
+    claiming = true;
+    persistence.claim(function (saved) {
+      claiming = false;
+      queue = saved.concat(queue);
+      drain();
+    });
   };
   // The SDK asked for has arrived: the events held for it go to Python again, in order.
   hub.resume = function () {
@@ -181,16 +191,19 @@ function createPlugin(settings) {
   }
 
   function drain() {
-    if (state !== 'ready' || draining || waitingForSdk || !queue.length) return;
+    if (state !== 'ready' || draining || claiming || waitingForSdk || !queue.length) return;
     draining = true;
     if (batch) {
-      var events = queue;
+      var events = inFlight = queue;
       queue = [];
       batch(events).then(function (wait) {
         draining = false;
+        inFlight = [];
         if (wait != null && state === 'ready') holdForSdk(events, wait);
+        persistence.delivered();
         drain();
       }, function (error) {
+        inFlight = [];
         counts.dropped += events.length;
         hub.stop('the Python worker could not handle events: ' + (error && error.message || error));
       });
@@ -214,6 +227,7 @@ function createPlugin(settings) {
     } finally {
       draining = false;
     }
+    persistence.delivered();
     drain();
   }
 

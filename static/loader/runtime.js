@@ -85,6 +85,6 @@ function boot(runtimeName, threadName) {
       if (allOk && hub.stats().state === 'loading') return startWorker(core, runtime, files);
     });
   }, function (error) {
-    hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+    failWithoutAnswer('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
   });
 }

@@ -18,6 +18,7 @@ if (script.hasAttribute('data-api-key')) {
       bootTimeout: script.getAttribute('data-boot-timeout') || undefined,
       thread: script.getAttribute('data-thread') || undefined,
       nonce: script.getAttribute('data-nonce') || undefined,
+      persist: script.getAttribute('data-persist') || undefined,
       consentCategories: script.getAttribute('data-consent-categories') || undefined
     })[0]);
     if (registered && typeof registered.catch === 'function') {
