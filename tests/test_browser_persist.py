@@ -250,3 +250,9 @@ def test_debug_says_when_events_are_saved_and_replayed(site, page, console):
     assert any("saved 1 held event(s)" in line for line in ours)
     assert any("replaying 1 event(s) saved by an earlier page" in line for line in ours)
     assert not any(KEY in line for line in console)
+
+
+def test_on_the_main_thread_too_events_held_when_the_visitor_leaves_are_delivered_by_the_next_page(site, page):
+    leave_with_held(page, slow_page(site, "micropython", "analytics.track('one')", data_thread="main"), 1)
+    open_page(page, site, "micropython", data_thread="main")
+    assert events_sent(page) == ["one"]
