@@ -33,8 +33,8 @@ def start(settings_text: str, integration_text: str = "null") -> str:
         return json.dumps({"error": str(error)})
     _engine["settings"], _engine["destination"] = settings, destination
     return json.dumps({"sdk": [settings.sdk_url, settings.api_key, settings.sdk_timeout],
-                       "consent": delivery.waits_for_consent(settings), "reads": destination.reads(), "leftOut": delivery.left_out_json(settings),
-                       "console": [list(line) for line in lines]})
+                       "consent": delivery.waits_for_consent(settings), "reads": destination.reads(),
+                       "leftOut": delivery.left_out_json(settings), "console": [list(line) for line in lines]})
 
 
 def sdk_problem(state: str) -> str:
