@@ -88,6 +88,12 @@ def runtime(request) -> str:
 ENTRY_RUNTIMES = [("script-tag", "micropython"), ("remote-plugins", "micropython"), ("remote-plugins", "pyodide")]
 
 
+# For a test of how the loader is added to a page (or fails before any interpreter starts):
+# that is the loader's work, the same whichever runtime it then starts, so it runs on the
+# default one; the remote-plugin entry, which every such way leads to, runs on both.
+ON_THE_DEFAULT_RUNTIME = pytest.mark.parametrize("runtime", ["micropython"])
+
+
 @pytest.fixture(params=ENTRY_RUNTIMES, ids=["-".join(pair) for pair in ENTRY_RUNTIMES])
 def entry_runtime(request) -> tuple:
     """(entry point, runtime) for a test of both entry points."""

@@ -4,7 +4,7 @@ import json
 import pytest
 
 import pages
-from conftest import sdk_calls
+from conftest import ON_THE_DEFAULT_RUNTIME, sdk_calls
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +145,7 @@ def test_api_key_with_quotes_and_markup_only_ever_goes_into_the_attribute(site, 
     assert page.evaluate("document.images.length") == 0
 
 
+@ON_THE_DEFAULT_RUNTIME
 def test_script_tag_registers_with_the_segment_snippets_buffered_stub(site, page, runtime):
     page.route(pages.SEGMENT_SETTINGS_URL, lambda route: route.fulfill(json=pages.cdn_settings()))
     attrs = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime}
@@ -161,6 +162,7 @@ def test_remote_plugins_entry_loads_the_destination(site, page, runtime):
         ("logUser", ["user-2", {"a": 1}]), ("logEvent", ["Remote", {"b": [2]}])]
 
 
+@ON_THE_DEFAULT_RUNTIME
 def test_factory_passed_in_plugins_is_used_without_loading_the_url(site, page, runtime):
     entry = pages.remote_plugin_entry(site, remote_settings(site, runtime))
     entry["url"] = site.assets + "does-not-exist.js"
@@ -175,6 +177,7 @@ def test_factory_passed_in_plugins_is_used_without_loading_the_url(site, page, r
     assert page.evaluate("[...document.scripts].some(s => s.src.includes('does-not-exist'))") is False
 
 
+@ON_THE_DEFAULT_RUNTIME
 def test_registering_by_hand_with_the_factory(site, page, runtime):
     html = pages.site_page(site, (
         "<script src='%soneflow-web.js'></script><script>"
@@ -186,6 +189,7 @@ def test_registering_by_hand_with_the_factory(site, page, runtime):
     assert sdk_calls(page, 1)[0]["args"][0] == "By hand"
 
 
+@ON_THE_DEFAULT_RUNTIME
 def test_script_tag_registers_with_a_loaded_analytics_instance(site, page, runtime):
     html = pages.site_page(site, (
         "<script>(async () => {"
@@ -219,6 +223,7 @@ def test_unknown_runtime_is_a_clear_error(site, page):
     assert '"lua"' in message.value.text and "micropython" in message.value.text
 
 
+@ON_THE_DEFAULT_RUNTIME
 def test_script_tag_without_analytics_on_the_page_is_a_clear_error(site, page, runtime):
     html = site.page("<!doctype html><html><head><script src='%soneflow-web.js' data-api-key='k' "
                      "data-runtime='%s'></script></head><body></body></html>" % (site.assets, runtime))

@@ -30,7 +30,7 @@ CUSTOM = [
 ]
 DESTINATIONS = [Destination(load_settings({"projectApiKey": "k"})),
                 Destination(load_settings({"projectApiKey": "k", "subscriptions": json.dumps(CUSTOM)}))]
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def well_formed(call) -> bool:
