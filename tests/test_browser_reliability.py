@@ -82,6 +82,16 @@ def test_failed_load_reports_how_many_held_events_were_not_delivered(site, page,
     assert page.evaluate("oneflowWeb.stats().dropped") == 2
 
 
+def test_an_event_after_a_failure_is_counted_as_dropped_and_throws_nothing(site, page, runtime):
+    sdk_url = site.origin + "/cdn/gone-1flow.js"
+    page.route(sdk_url, lambda route: route.fulfill(status=404, body=""))
+    expect_failure(page, tag_page(site, runtime, sdk_url=sdk_url), "could not be loaded")
+    thrown = page.evaluate("""() => { try { window['1flowDestination']()[0].track({event: {type: 'track', event: 'late'}});
+        return null; } catch (error) { return String(error); } }""")
+    assert thrown is None
+    assert page.evaluate("oneflowWeb.stats().dropped") == 1
+
+
 # ---------------------------------------------------------------- the runtime fails
 
 # What each runtime fetches in the default (worker) mode, the package last (one file: source

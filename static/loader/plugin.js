@@ -158,7 +158,7 @@ function createPlugin(settings) {
   function take(event) {
     if (state === 'failed') {
       counts.dropped++;
-      return ctx;
+      return;
     }
     var text;
     try {
