@@ -46,7 +46,7 @@ BUNDLES = {"worker": {"explain.py", "bridge.py"}, "main": {"explain.py", "worker
 # dist/oneflow-web.js is one file, written from these parts of static/loader/, in this order,
 # inside one function (see hub.js).
 LOADER = STATIC / "loader"
-LOADER_PARTS = ["hub.js", "plugin.js", "middleware.js", "consent.js", "persist.js", "sdk.js", "downloads.js", "runtime.js", "worker.js", "faults.js",
+LOADER_PARTS = ["hub.js", "life.js", "plugin.js", "middleware.js", "consent.js", "persist.js", "sdk.js", "downloads.js", "runtime.js", "worker.js", "faults.js",
                 "script-tag.js"]
 
 # The standard-library modules a Pyodide page imports, by Pyodide's own start, PyScript's and

@@ -85,7 +85,7 @@ def test_a_subscription_that_cannot_be_used_is_left_out_and_the_others_run(page,
         install(page, [broken, SENTINEL], "analytics.track('sentinel')")
     assert 'subscriptions[0] ("Broken"): unknown partnerAction "sendSms"' in message.value.text
     assert [call["args"][0] for call in sdk_calls(page, 1)] == ["sentinel"]
-    stats = page.evaluate("window['1flowDestination']()[0].load().then(() => oneflowWeb.stats())")
+    stats = page.evaluate("oneflowWeb.started.then(() => oneflowWeb.stats())")
     assert (stats["state"], [left["subscription"] for left in stats["leftOut"]]) == ("ready", ['subscriptions[0] ("Broken")'])
 
 

@@ -141,15 +141,49 @@ def test_a_page_shown_again_takes_its_saved_events_back_and_delivers_them_once(s
     assert events_sent(page) == []
 
 
-def test_events_delivered_while_hidden_leave_storage(site, page):
+def test_a_hidden_page_delivers_none_of_its_saved_events_and_saves_new_ones_until_shown_again(site, page):
     page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
                                  data_sdk_url=pages.standin_url(site) + "?config=1500"))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     hide(page)
-    assert len(stored(page)) == 1
-    sdk_calls(page, 1)
-    page.wait_for_function("oneflowWeb.stats().saved === 0")
+    page.wait_for_function("oneflowWeb.stats().state === 'ready'")
+    page.evaluate("analytics.track('two')")
+    page.wait_for_function("oneflowWeb.stats().saved === 2")
+    assert len(stored(page)) == 2 and page.evaluate("oneflowStandIn.calls.length") == 0
+    show(page)
+    assert [call["args"][0] for call in sdk_calls(page, 2)] == ["one", "two"]
     assert stored(page) == []
+
+
+def test_events_another_tab_took_while_the_page_was_hidden_are_never_delivered_by_it_too(site, page, context):
+    page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
+                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+    page.wait_for_function("oneflowWeb.stats().pending === 1")
+    hide(page)
+    other = context.new_page()
+    open_page(other, site, "micropython")
+    assert events_sent(other) == ["one"]
+    page.wait_for_function("oneflowWeb.stats().state === 'ready'")
+    show(page)
+    page.wait_for_function("oneflowWeb.stats().handedOver === 1")
+    page.evaluate("analytics.track('after')")
+    assert [call["args"][0] for call in sdk_calls(page, 1)] == ["after"]
+    assert page.evaluate("oneflowWeb.stats().saved") == 0
+
+
+def test_a_page_back_from_the_back_forward_cache_never_delivers_what_the_next_page_took(site, page, context):
+    page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
+                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+    page.wait_for_function("oneflowWeb.stats().pending === 1")
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
+    assert len(stored(page)) == 1
+    other = context.new_page()
+    open_page(other, site, "micropython")
+    assert events_sent(other) == ["one"]
+    page.evaluate("dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+    page.wait_for_function("oneflowWeb.stats().handedOver === 1")
+    page.evaluate("analytics.track('after')")
+    assert [call["args"][0] for call in sdk_calls(page, 1)] == ["after"]
 
 
 def test_persist_false_stores_nothing(site, page, runtime):

@@ -35,20 +35,12 @@ function preload(rel, url, as) {
   document.head.appendChild(link);  // a failure is reported by what needs the file (faults.js names it)
 }
 
-// A request that ended without an answer (aborted, offline) is called a failure a moment
-// later: a visitor leaving the page aborts its downloads before the page is hidden, and the
-// events it holds must still be there to be saved for the next page (persist.js).
-var NO_ANSWER_GRACE_MS = 200;
-
-function failWithoutAnswer(message) {
-  setTimeout(function () { hub.fail(message); }, NO_ANSWER_GRACE_MS);
-}
-
 // Read to the end, noting each chunk as progress; the browser keeps the response for the
 // interpreter, which asks for the same URL. Resolves, once the file has answered, to whether
 // it answered OK.
 function download(url) {
   downloads[url] = true;
+  downloading(true);
   return fetch(url).then(function (response) {
     if (!response.ok) throw new Error('HTTP ' + response.status);
     var reader = response.body.getReader();
@@ -56,7 +48,7 @@ function download(url) {
       return reader.read().then(function (chunk) {
         progress();
         if (!chunk.done) return read();
-        delete downloads[url];
+        ended();
       });
     }
     read().catch(failed);
@@ -65,31 +57,47 @@ function download(url) {
     failed(error);
     return false;
   });
-  function failed(error) {
+  function ended() {
+    if (!downloads[url]) return;
     delete downloads[url];
+    downloading(false);
+  }
+  function failed(error) {
+    ended();
     var message = 'Could not load ' + url + ' (' + error.message + '). Serve the whole dist/ folder beside oneflow-web.js.';
     if (/^HTTP /.test(error.message)) hub.fail(message);
-    else failWithoutAnswer(message);
+    else unlessLeaving(function () { hub.fail(message); });
   }
 }
 
-// The boot clock measures silence, not time: `timeoutMs` without a byte arriving or a step
-// of the start-up, while files are still downloading (a stalled download), or after they all
-// have (Python not starting). Python's first answer stops it; sdkTimeout covers the SDK.
+// The boot clock measures silence, not time, and only of our own start: `timeoutMs` without a
+// byte arriving or a step of the start-up, while files are still downloading (a stalled
+// download), or once they all have and Analytics.js has loaded the destination (Python not
+// starting). A page that calls analytics.load() late (after its consent banner, say) is
+// waiting on itself, not on us. Python's first answer stops it; sdkTimeout covers the SDK.
+var analyticsLoaded = false;
+
 function progress() {
-  lastProgress = Date.now();
+  lastProgress = clockNow();
 }
 
 function startBootClock(timeoutMs) {
   progress();
   bootTimer = setInterval(function () {
-    if (Date.now() - lastProgress < timeoutMs) return;
     var waiting = Object.keys(downloads)[0];
+    if (!waiting && !analyticsLoaded) return progress();
+    if (clockNow() - lastProgress < timeoutMs) return;
     var seconds = timeoutMs / 1000 + ' s';
     hub.fail(waiting
       ? 'Python did not start: nothing arrived from ' + waiting + ' for ' + seconds + '. Check the network, and that every file of dist/ is served beside ' + base + 'oneflow-web.js.'
-      : 'Python did not start within ' + seconds + ' of its files arriving. Check that every file of dist/ is served beside ' + base + 'oneflow-web.js.');
+      : 'Python did not start within ' + seconds + ' of its files arriving and Analytics.js loading the destination. Check that every file of dist/ is served beside ' + base + 'oneflow-web.js.');
   }, Math.min(1000, timeoutMs / 4));
+}
+
+// Analytics.js has loaded the plugin: from now on Python not starting is ours to time.
+function bootClockLoaded() {
+  analyticsLoaded = true;
+  progress();
 }
 
 function stopBootClock() {

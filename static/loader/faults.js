@@ -4,6 +4,7 @@
 // Both interpreters are WebAssembly, compiled on this page or in a worker that inherits its
 // policy, where a refusal is seen by no one here (Pyodide then waits forever). So the loader
 // compiles the smallest module there is first: a policy without 'wasm-unsafe-eval' refuses it.
+var stopWatchingBoot = function () {};
 var EMPTY_WASM_MODULE = [0, 97, 115, 109, 1, 0, 0, 0];
 
 function webAssemblyAllowed() {
@@ -17,6 +18,8 @@ function webAssemblyAllowed() {
   }
 }
 
+// Watches until start-up ends (ready or failed): returns what stops watching. After that, the
+// page's own troubles, and every resource of a single-page app's visit, are none of ours.
 function watchBoot() {
   var runtimeFiles = [base + 'pyscript/', base + 'pyodide/', base + 'micropython/', base + 'python/', base + WORKER_SCRIPT];
   var ours = function (url) {
@@ -27,13 +30,15 @@ function watchBoot() {
     var failed = entries.filter(function (entry) { return entry.responseStatus >= 400 && ours(entry.name); })[0];
     return failed && 'Could not load ' + failed.name + ' (HTTP ' + failed.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.';
   }
+  var observer = null;
   if (window.PerformanceObserver) {
-    new PerformanceObserver(function (list) {
+    observer = new PerformanceObserver(function (list) {
       var message = httpFailure(list.getEntries());
       if (message) hub.fail(message);
-    }).observe({ type: 'resource' });
+    });
+    observer.observe({ type: 'resource' });
   }
-  document.addEventListener('securitypolicyviolation', function (event) {
+  function violation(event) {
     var blocked = event.blockedURI;
     // PyScript starts its workers from blob: URLs, which worker-src (or child-src) must allow.
     var worker = blocked.indexOf('blob') === 0 && /^(worker|child|script)-src/.test(event.effectiveDirective);
@@ -42,23 +47,33 @@ function watchBoot() {
     if (compiled || worker || ours(blocked)) {
       hub.fail('The page\'s Content-Security-Policy blocked ' + event.blockedURI + ' (' + event.effectiveDirective + '). See "Content-Security-Policy" in the oneflow-web README for the policy it needs.');
     }
-  });
+  }
   // A runtime that fails while starting throws from its own files (or names them):
   // report it as ours and keep it out of the page's error handlers.
   function contain(event, text) {
     if (ours(text) || runtimeFiles.some(function (prefix) { return text.indexOf(prefix) !== -1; })) {
       event.preventDefault();
-      // Give the browser a moment to record the failed request, which names the file.
-      setTimeout(function () {
+      // Give the browser a moment to record the failed request, which names the file; a
+      // fault with no answer may be the visitor leaving.
+      unlessLeaving(function () {
         hub.fail(httpFailure(performance.getEntriesByType('resource')) || 'Python could not start: ' + text.split('\n')[0]);
-      }, 200);
+      });
     }
   }
-  window.addEventListener('unhandledrejection', function (event) {
+  function rejection(event) {
     var reason = event.reason || {};
     contain(event, String(reason.message || reason) + '\n' + (reason.stack || ''));
-  });
-  window.addEventListener('error', function (event) {
+  }
+  function error(event) {
     contain(event, String(event.message) + '\n' + (event.filename || '') + '\n' + ((event.error && event.error.stack) || ''));
-  });
+  }
+  document.addEventListener('securitypolicyviolation', violation);
+  window.addEventListener('unhandledrejection', rejection);
+  window.addEventListener('error', error);
+  return function () {
+    if (observer) observer.disconnect();
+    document.removeEventListener('securitypolicyviolation', violation);
+    window.removeEventListener('unhandledrejection', rejection);
+    window.removeEventListener('error', error);
+  };
 }

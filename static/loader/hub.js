@@ -9,7 +9,8 @@
  * file only holds events until Python is ready and reports when it never will be.
  *
  * build.py writes dist/oneflow-web.js from the parts in static/loader/, one concern each,
- * inside one function: hub.js (this: the page-wide hub and the factory), plugin.js (the
+ * inside one function: hub.js (this: the page-wide hub and the factory), life.js (the page's
+ * life: a clock that stops while the page is frozen, and a visitor leaving), plugin.js (the
  * plugin Analytics.js calls), middleware.js (destination middleware), consent.js (what the
  * page must know of consent), persist.js (held events kept for the next page), sdk.js (the 1Flow SDK), downloads.js (what start-up fetches,
  * and the boot clock), runtime.js (starting PyScript), worker.js (worker mode), faults.js
@@ -27,14 +28,22 @@ if (window.oneflowWeb) {
   return;
 }
 
-var script = document.currentScript;
+// Our own tag says where dist/ is. Run by another script (a bundler's, an eval, an inline
+// copy), there is no such tag: then the last tag that loaded a file of this name, if any.
+var script = document.currentScript && document.currentScript.src ? document.currentScript : ourTag();
+if (!script) {
+  console.error(PREFIX + ' oneflow-web.js could not find its own <script> tag, so it cannot tell where the rest of dist/ is: include it with <script src=".../oneflow-web.js">.');
+  return;
+}
 var base = new URL('.', script.src).href;
 var plugin = null;
 
 // The page-wide hub: Python starts `whenLoaded`, reads `settings` and `integration` (what the
 // CDN settings hold for us), sets `leftOut` (the subscriptions it cannot use, as JSON), calls
 // `loadSdk` once, `ready` or `fail` once (`resume` once the SDK it waited for is there), and
-// `call` for each 1Flow call. `stats` is for people debugging a site. (`stop` ends at any time.)
+// `call` for each 1Flow call. `stats` is for people debugging a site, and `started` (a promise,
+// once a plugin is made) for a site that wants to know when 1Flow is ready or why it never will
+// be. (`stop` ends at any time; `failed` says it has.)
 var hub = window.oneflowWeb = {
   version: VERSION,
   settings: null,
@@ -48,6 +57,8 @@ var hub = window.oneflowWeb = {
   fail: null,
   stop: null,
   call: null,
+  started: null,
+  failed: false,
   stats: function () { return { state: 'no plugin created yet' }; }
 };
 
@@ -63,6 +74,14 @@ function factory(settings) {
 }
 factory.pluginName = NAME;
 window[FACTORY] = factory;
+
+function ourTag() {
+  var tags = document.querySelectorAll('script[src]');
+  for (var i = tags.length - 1; i >= 0; i--) {
+    if (/\/oneflow-web(\.min)?\.js(\?|#|$)/.test(tags[i].src)) return tags[i];
+  }
+  return null;
+}
 
 function whole(value, fallback) {
   var number = Number(value);

@@ -1,21 +1,31 @@
 // Held events that survive the visitor leaving the page. When the page is hidden or left
-// with events not yet delivered (held, or in the worker's batch in flight), they are saved
-// in the site's localStorage under a key of this page's own, tagged with the API key and
-// the time; the next page with the same key takes every such save, under a Web Lock where
-// there is one (two tabs never both take one), once its settings are valid, and delivers
-// them before its own events. A page shown again takes its own save back out: it delivers
-// those events itself. Where consent categories may apply, nothing is saved: an event is
-// stored only if it could have been sent. `persist: false` turns it off.
+// with events not yet delivered, they are saved in the site's localStorage, tagged with the
+// API key and the time, in an entry of this page's own (one per save); the next page with the
+// same key takes every such entry, under a Web Lock where there is one (two tabs never both
+// take one), once its settings are valid, and delivers those events before its own.
+// Saved events belong to storage, not to the page: while the page has events saved it
+// delivers nothing (they are the oldest, and another tab may take them at any moment), and
+// saves what arrives while it is hidden at once. Shown again (the tab, or the back/forward
+// cache), it takes back what is still there, under the same lock, and delivers it; what
+// another page took is that page's to deliver, never both. A worker batch in flight when the
+// page is hidden is saved too; its answer is acted on only if its entry is still there.
+// Where consent categories may apply, nothing is saved: an event is stored only if it could
+// have been sent. `persist: false` turns it off.
 var SAVED_PREFIX = 'oneflow-web:held:';
 var SAVED_VERSION = 1;
 var SAVED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
-// `undelivered()` lists the page's events not yet delivered, as JSON text, in order.
-function createPersistence(settings, counts, bufferLimit, undelivered) {
+// `page` is the plugin's side: `take()` hands over (and forgets) the events it holds, as JSON
+// text in order, `inFlight()` lists the worker's batch in flight, `giveBack(events)` puts
+// events taken back first in its queue.
+function createPersistence(settings, counts, bufferLimit, page) {
   var key = typeof settings.projectApiKey === 'string' ? settings.projectApiKey.trim() : '';
   var off = settings.persist === false || settings.persist === 'false' || !key;
   var keyPrefix = SAVED_PREFIX + encodeURIComponent(key) + ':';
-  var ownKey = keyPrefix + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+  var ownPrefix = keyPrefix + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2) + '-';
+  var saves = 0;
+  var parked = [];  // this page's entries in storage: {key, events, inFlight}
+  var hidden = false;
   var warned = false;
 
   function warnOnce(text) {
@@ -29,88 +39,139 @@ function createPersistence(settings, counts, bufferLimit, undelivered) {
   function storage() {
     try {
       var store = window.localStorage;
-      store.getItem(ownKey);  // a store that is disabled throws here, not before
+      store.getItem(SAVED_PREFIX);  // a store that is disabled throws here, not before
       return store;
     } catch (error) {
       warnOnce('held events cannot be kept for the next page: this page has no usable localStorage (' + error.message + ').');
       return null;
     }
   }
-
-  // `saved` counts the events this page has in storage now, `unsaved` those its last save
-  // could not keep (no usable storage, storage full, more than bufferLimit).
-  function save() {
-    if (off || consentMayApply(settings, hub.integration)) return;
-    var events = undelivered();
-    if (!events.length && !counts.saved) return;
-    var store = storage();
-    if (!store) {
-      counts.unsaved = events.length;
-      return;
-    }
-    if (!events.length) return takeBack(store);
-    var kept = events.slice(-bufferLimit);
-    while (kept.length) {
-      try {
-        store.setItem(ownKey, JSON.stringify({ version: SAVED_VERSION, time: Date.now(), events: kept }));
-        break;
-      } catch (error) {
-        kept = kept.slice(Math.ceil(kept.length / 2));  // storage is full: keep the newest half
-        warnOnce('the browser\'s storage did not take every held event (' + error.name + '); the oldest are not saved.');
-      }
-    }
-    if (!kept.length) store.removeItem(ownKey);
-    counts.unsaved = events.length - kept.length;
-    counts.saved = kept.length;
-    if (kept.length) debug('saved ' + kept.length + ' held event(s) in localStorage for the next page.');
+  function recount() {
+    counts.saved = parked.reduce(function (sum, entry) { return sum + entry.events.length; }, 0);
+  }
+  function withLock(work) {
+    if (!navigator.locks) return Promise.resolve(work());
+    return navigator.locks.request(SAVED_PREFIX + encodeURIComponent(key), work).then(null, function (error) {
+      // A lock refused (an opaque origin, say) is the only failure here: work() itself never throws.
+      return work();
+    });
   }
 
-  function takeBack(store) {
-    if (!counts.saved) return;
-    try {
-      (store || storage()).removeItem(ownKey);
-    } catch (error) {
-      // no storage: nothing was saved in it
+  // Writes `events` in one new entry, as many as storage takes, oldest first (the rest stay
+  // held, after them); returns how many it wrote.
+  function write(store, events, inFlight) {
+    var kept = events.slice(0, bufferLimit);
+    var seq = saves++;
+    var name = ownPrefix + seq;
+    while (kept.length) {
+      try {
+        store.setItem(name, JSON.stringify({ version: SAVED_VERSION, time: Date.now(), seq: seq, events: kept }));
+        break;
+      } catch (error) {
+        kept = kept.slice(0, Math.floor(kept.length / 2));  // storage is full: keep the oldest half
+        warnOnce('the browser\'s storage did not take every held event (' + error.name + '); the newest are not saved.');
+      }
     }
-    debug('took back the ' + counts.saved + ' saved event(s): this page delivers them itself.');
-    counts.saved = 0;
+    if (kept.length) parked.push({ key: name, events: kept, inFlight: inFlight });
+    return kept.length;
+  }
+
+  // The page is hidden or left: every event it holds goes to storage (see above).
+  function save() {
+    if (off || consentMayApply(settings, hub.integration)) return;
+    var flight = page.inFlight();
+    var flightSaved = parked.some(function (entry) { return entry.inFlight; });
+    var held = page.take();
+    if (!held.length && (!flight.length || flightSaved)) return;
+    var store = storage();
+    if (!store) {
+      page.giveBack(held);
+      counts.unsaved = held.length;
+      return;
+    }
+    if (flight.length && !flightSaved) write(store, flight, true);
+    var written = held.length ? write(store, held, false) : 0;
+    page.giveBack(held.slice(written));
+    counts.unsaved = held.length - written;
+    recount();
+    if (written) debug('saved ' + written + ' held event(s) in localStorage for the next page.');
+  }
+
+  // Shown again: this page's entries that are still there are its own again.
+  function takeBack() {
+    if (!parked.length) return;
+    var taking = parked.slice();
+    withLock(function () {
+      var store = storage();
+      var back = [];
+      var taken = 0;
+      taking.forEach(function (entry) {
+        var there = false;
+        try {
+          there = store.getItem(entry.key) !== null;
+          if (there) store.removeItem(entry.key);
+        } catch (error) {
+          there = false;
+        }
+        if (!there) counts.handedOver += entry.events.length;
+        else if (!entry.inFlight) back = back.concat(entry.events);  // a batch in flight is acted on when it answers
+        taken += there ? entry.events.length : 0;
+        parked.splice(parked.indexOf(entry), 1);
+      });
+      recount();
+      if (taken) debug('took back the ' + taken + ' saved event(s): this page delivers them itself.');
+      return back;
+    }).then(page.giveBack);
+  }
+
+  // The worker's answer to a batch that was saved while in flight: act on it only if its
+  // entry is still there (removed now), else another page has taken those events.
+  function mayAct() {
+    var entry = parked.filter(function (saved) { return saved.inFlight; })[0];
+    if (!entry) return true;
+    parked.splice(parked.indexOf(entry), 1);
+    recount();
+    var there = false;
+    try {
+      var store = window.localStorage;
+      there = store.getItem(entry.key) !== null;
+      if (there) store.removeItem(entry.key);
+    } catch (error) {
+      there = false;
+    }
+    if (!there) counts.handedOver += entry.events.length;
+    return there;
   }
 
   // Every save of the same key but this page's, removed from storage as it is read.
   function takeSaved(store) {
-    var saves = [];
+    var saved = [];
     var names = [];
     for (var i = 0; i < store.length; i++) {
       var name = store.key(i);
-      if (name && name.indexOf(keyPrefix) === 0 && name !== ownKey) names.push(name);
+      if (name && name.indexOf(keyPrefix) === 0 && name.indexOf(ownPrefix) !== 0) names.push(name);
     }
     names.forEach(function (name) {
-      var saved = parseSave(store.getItem(name));
+      var entry = parseSave(store.getItem(name));
       store.removeItem(name);
-      if (!saved) {
+      if (!entry) {
         warnOnce('removed an entry under ' + SAVED_PREFIX + ' from localStorage: it does not hold events saved by oneflow-web ' + VERSION + '.');
-      } else if (Date.now() - saved.time > SAVED_MAX_AGE_MS) {
-        counts.dropped += saved.events.length;
-        debug('dropped ' + saved.events.length + ' saved event(s) older than a day.');
+      } else if (Date.now() - entry.time > SAVED_MAX_AGE_MS) {
+        counts.dropped += entry.events.length;
+        debug('dropped ' + entry.events.length + ' saved event(s) older than a day.');
       } else {
-        saves.push(saved);
+        saved.push(entry);
       }
     });
-    saves.sort(function (a, b) { return a.time - b.time; });
-    return saves.reduce(function (all, saved) { return all.concat(saved.events); }, []);
+    saved.sort(function (a, b) { return a.time - b.time || (a.seq || 0) - (b.seq || 0); });
+    return saved.reduce(function (all, entry) { return all.concat(entry.events); }, []);
   }
 
-  // Hands `done` the saved events to deliver first: each messageId once, at most bufferLimit.
-  function claim(then) {
+  // Resolves to the saved events to deliver first: each messageId once, at most bufferLimit.
+  function claim() {
     var store = storage();
-    var called = false;
-    function done(events) {
-      if (called) return;
-      called = true;
-      then(events);
-    }
-    if (!store) return done([]);
-    function take() {
+    if (!store) return Promise.resolve([]);
+    return withLock(function () {
       var ids = Object.create(null);
       var events;
       try {
@@ -131,32 +192,37 @@ function createPersistence(settings, counts, bufferLimit, undelivered) {
       counts.replayed += events.length;
       if (events.length) debug('replaying ' + events.length + ' event(s) saved by an earlier page.');
       return events;
-    }
-    if (!navigator.locks) return done(take());
-    navigator.locks.request(SAVED_PREFIX + encodeURIComponent(key), function () {
-      done(take());
-    }).catch(function () {
-      done(take());  // a lock refused (an opaque origin, say): take them without one
     });
   }
 
+  function onHidden() {
+    hidden = true;
+    save();
+  }
+  function onShown() {
+    hidden = false;
+    takeBack();
+  }
   if (!off) {
-    window.addEventListener('pagehide', save);
+    window.addEventListener('pagehide', onHidden);
     window.addEventListener('pageshow', function (event) {
-      if (event.persisted) takeBack();
+      if (event.persisted) onShown();
     });
     document.addEventListener('visibilitychange', function () {
-      if (document.visibilityState === 'hidden') save();
-      else takeBack();
+      if (document.visibilityState === 'hidden') onHidden();
+      else onShown();
     });
   }
 
   return {
-    claim: off ? function (done) { done([]); } : claim,
-    // Events were delivered while the page's save stands: it now holds fewer, or none.
-    delivered: function () {
-      if (counts.saved) save();
-    }
+    claim: off ? function () { return Promise.resolve([]); } : claim,
+    // While the page has events in storage it delivers nothing (see above).
+    holding: function () { return parked.some(function (entry) { return !entry.inFlight; }); },
+    // An event the page holds arrived: while hidden, it goes to storage at once.
+    arrived: function () {
+      if (hidden) save();
+    },
+    mayAct: mayAct
   };
 }
 

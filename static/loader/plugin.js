@@ -30,6 +30,15 @@ function pick(event, keys) {
   return picked;
 }
 
+// A saved event's text, cut down to the keys this page's subscriptions read.
+function picked(text, reads) {
+  try {
+    return toJson(pick(JSON.parse(text), reads));
+  } catch (error) {
+    return text;  // Python says what is wrong with it
+  }
+}
+
 function createPlugin(settings) {
   var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
   var queue = [];
@@ -44,17 +53,30 @@ function createPlugin(settings) {
   var failure = null;
   var wantSdk = null;
   var waitingForSdk = false;
-  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0, blocked: 0, saved: 0, unsaved: 0, replayed: 0 };
+  var counts = { received: 0, duplicates: 0, unserialisable: 0, dropped: 0, blocked: 0, saved: 0, unsaved: 0, replayed: 0,
+    handedOver: 0 };
   var middleware = createMiddleware(counts, take);
-  var persistence = createPersistence(settings, counts, bufferLimit, function () { return inFlight.concat(queue); });
+  var persistence = createPersistence(settings, counts, bufferLimit, {
+    take: function () {
+      var held = queue;
+      queue = [];
+      return held;
+    },
+    inFlight: function () { return inFlight; },
+    giveBack: function (events) {
+      queue = events.concat(queue);
+      drain();
+    }
+  });
   var recentIds = [];
   var settle = {};
-  var ready = new Promise(function (resolve, reject) {
+  // oneflowWeb.started: settles once Python (and the SDK, unless it waits for consent) is
+  // ready, or with the fault that stopped the destination.
+  var started = hub.started = new Promise(function (resolve, reject) {
     settle.resolve = resolve;
     settle.reject = reject;
   });
-  // Analytics.js reports a rejected load; this keeps it from surfacing as unhandled.
-  ready.catch(function () {});
+  started.catch(function () {});  // a fault is a console error already; no one need listen
 
   hub.settings = JSON.stringify(settings);
   hub.nonce = pageNonce(settings.nonce);
@@ -62,14 +84,18 @@ function createPlugin(settings) {
   // name our consent categories, and so decide whether the SDK may be fetched at once.
   var loaded = null;
   var onLoaded = new Promise(function (resolve) { loaded = resolve; });
-  hub.whenLoaded = function (start) { onLoaded.then(function () { start(); }); };
+  hub.whenLoaded = function (start) {
+    onLoaded.then(function () {
+      if (state !== 'failed') start();
+    });
+  };
   // receive(text) takes one event on the main thread (answering 'sdk' for one that needs the
   // SDK first); in worker mode, receiveBatch(texts) takes every held event at once and
   // settles, with the index of the first that needs the SDK or null, when the worker's answer
   // has been acted on. `askForSdk` is given when the SDK waits for consent.
   hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch, askForSdk) {
     if (state !== 'loading') return;
-    stopBootClock();
+    endStartUp();
     receive = pythonReceive;
     batch = receiveBatch || null;
     wantSdk = askForSdk || null;
@@ -82,11 +108,11 @@ function createPlugin(settings) {
     }
     state = 'ready';
     settle.resolve();
-    // Settings are valid: events an earlier page saved go first.
+    // Settings are valid: events an earlier page saved go first, as much of them as ours read.
     claiming = true;
-    persistence.claim(function (saved) {
+    persistence.claim().then(function (saved) {
       claiming = false;
-      queue = saved.concat(queue);
+      queue = saved.map(function (text) { return reads ? picked(text, reads) : text; }).concat(queue);
       drain();
     });
   };
@@ -103,9 +129,9 @@ function createPlugin(settings) {
   };
   hub.stop = function (message) {
     if (state === 'failed') return;
-    stopBootClock();
-    putBackWorkerHooks();
+    endStartUp();
     state = 'failed';
+    hub.failed = true;
     failure = message;
     counts.dropped += queue.length;
     console.error(PREFIX + ' ' + message + (queue.length ? ' ' + queue.length + ' held event(s) were not delivered.' : ''));
@@ -170,12 +196,14 @@ function createPlugin(settings) {
     }
     queue.push(text);
     // The limit is for start-up and the SDK's; else events wait only for the worker's batch in flight.
-    if ((state === 'loading' || waitingForSdk) && queue.length > bufferLimit) {
+    var held = state === 'loading' || waitingForSdk || persistence.holding();
+    if (held && queue.length > bufferLimit) {
       queue.shift();
       if (counts.dropped++ === 0) {
         console.warn(PREFIX + ' more than ' + bufferLimit + ' events arrived before 1Flow was ready; the oldest are dropped (see oneflowWeb.stats()).');
       }
     }
+    if (held) persistence.arrived();
     drain();
   }
 
@@ -191,16 +219,15 @@ function createPlugin(settings) {
   }
 
   function drain() {
-    if (state !== 'ready' || draining || claiming || waitingForSdk || !queue.length) return;
+    if (state !== 'ready' || draining || claiming || waitingForSdk || persistence.holding() || !queue.length) return;
     draining = true;
     if (batch) {
       var events = inFlight = queue;
       queue = [];
-      batch(events).then(function (wait) {
+      batch(events, persistence.mayAct).then(function (wait) {
         draining = false;
         inFlight = [];
         if (wait != null && state === 'ready') holdForSdk(events, wait);
-        persistence.delivered();
         drain();
       }, function (error) {
         inFlight = [];
@@ -227,8 +254,14 @@ function createPlugin(settings) {
     } finally {
       draining = false;
     }
-    persistence.delivered();
     drain();
+  }
+
+  // The end of start-up, ready or failed: what watched and held it is put away.
+  function endStartUp() {
+    stopBootClock();
+    putBackWorkerHooks();
+    stopWatchingBoot();
   }
 
   startBootClock(whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT));
@@ -240,14 +273,18 @@ function createPlugin(settings) {
     version: VERSION,
     isLoaded: function () { return state === 'ready'; },
     // Analytics.js hands over its instance: the CDN settings it holds for us go to Python.
+    // Resolves at once, so that Analytics.js hands every event over from now on, on every
+    // path (an action destination's events wait for load()), and the plugin holds them;
+    // rejects only for a fault already known. oneflowWeb.started says when all is ready.
     load: function (ctx, analytics) {
       if (loaded) {
         hub.integration = integrationSettings(analytics);
-        if (!consentMayApply(settings, hub.integration)) preloadSdk(settings);
+        if (state !== 'failed' && !consentMayApply(settings, hub.integration)) preloadSdk(settings);
+        bootClockLoaded();
         loaded();
         loaded = null;
       }
-      return ready;
+      return state === 'failed' ? Promise.reject(new Error(failure)) : Promise.resolve();
     },
     addMiddleware: middleware.add,
     identify: handle,

@@ -51,7 +51,7 @@ function boot(runtimeName, threadName) {
     hub.fail('Unknown thread "' + thread + '": use "worker" (the default) or "main".');
     return;
   }
-  watchBoot();
+  stopWatchingBoot = watchBoot();
   if (!webAssemblyAllowed()) return;
   var runtime = RUNTIMES[name];
   var pythonPackage = 'python/' + thread + runtime.suffix;
@@ -85,6 +85,8 @@ function boot(runtimeName, threadName) {
       if (allOk && hub.stats().state === 'loading') return startWorker(core, runtime, files);
     });
   }, function (error) {
-    failWithoutAnswer('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+    unlessLeaving(function () {
+      hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+    });
   });
 }

@@ -29,13 +29,15 @@ function generation(sdk) {
 // signal that its configuration has loaded), or a command function other than the one on
 // the page before the SDK ran (a queueing stub, such as Segment's, is not the SDK).
 function loadSdk(url, apiKey, timeoutMs, done) {
+  if (hub.failed) return;  // Python may start after a fault (a late analytics.load())
   stopBootClock();  // Python is running: it asks for the SDK once the settings are valid
   putBackWorkerHooks();  // on the main thread, PyScript has read them by now
   var before = findSdk();
   var stub = generation(before) === 'command' ? before : null;
   var loaded = generation(before) === 'object';  // already on the page: never run it twice
-  var deadline = Date.now() + timeoutMs;
+  var deadline = clockNow() + timeoutMs;
   var finished = false;
+  var retrying = false;  // the download was aborted as the visitor left: tried again on return
 
   function state() {
     var sdk = findSdk();
@@ -54,12 +56,26 @@ function loadSdk(url, apiKey, timeoutMs, done) {
     if (finished) return;
     var now = state();
     if (now === 'object' || now === 'command') finish(now, '');
-    else if (Date.now() >= deadline) finish('', now);
+    else if (clockNow() >= deadline && !retrying && !leaving) finish('', now);
     else setTimeout(poll, SDK_POLL_MS);
   }
-  if (!loaded) {
-    injectSdk(url, apiKey, function () { loaded = true; }, function () { finish('', 'error'); });
+  function inject() {
+    retrying = false;
+    deadline = clockNow() + timeoutMs;
+    downloading(true);
+    var tag = injectSdk(url, apiKey, function () {
+      downloading(false);
+      loaded = true;
+    }, function () {
+      downloading(false);
+      retrying = true;
+      unlessLeaving(function () { finish('', 'error'); }, function () {
+        tag.parentNode.removeChild(tag);
+        inject();
+      });
+    });
   }
+  if (!loaded) inject();
   poll();
 }
 
@@ -75,6 +91,7 @@ function injectSdk(url, apiKey, onLoad, onError) {
   tag.addEventListener('error', onError);
   var first = document.querySelector('script[data-api-key]');
   (first ? first.parentNode : document.head).insertBefore(tag, first);
+  return tag;
 }
 
 // Start the SDK's download while Python starts, without running it: the script Python has

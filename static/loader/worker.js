@@ -33,10 +33,12 @@ function startWorker(core, runtime, files) {
     hub.leftOut = answer.leftOut;
     var stats = function () { return workerStats; };
     var reads = JSON.stringify(answer.reads);
-    function deliver(events) {
+    // `mayAct()` says whether the answer is still ours to act on (persist.js).
+    function deliver(events, mayAct) {
       return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
         var done = JSON.parse(reply);
         workerStats = done.stats;
+        if (!mayAct()) return null;
         done.actions.forEach(act);
         return done.wait;
       });
@@ -67,14 +69,14 @@ function startWorker(core, runtime, files) {
 // A worker the browser ended (or that hangs) never answers: after WORKER_REPLY_MS, say so.
 function withinTime(answer) {
   return new Promise(function (resolve, reject) {
-    var timer = setTimeout(function () {
+    var cancel = after(WORKER_REPLY_MS, function () {
       reject(new Error('it did not answer within ' + WORKER_REPLY_MS / 1000 + ' s'));
-    }, WORKER_REPLY_MS);
+    });
     answer.then(function (value) {
-      clearTimeout(timer);
+      cancel();
       resolve(value);
     }, function (error) {
-      clearTimeout(timer);
+      cancel();
       reject(error);
     });
   });
