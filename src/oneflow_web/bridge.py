@@ -4,14 +4,13 @@ The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub ho
 the settings as JSON, what the CDN settings hold for the destination (`integration`) and a few
 functions: `whenLoaded(start)` once Analytics.js has loaded the plugin; `loadSdk(url, key,
 timeout, done)` injects the 1Flow SDK and answers `done(generation, problem)` once the SDK
-itself is usable or never will be; `ready(receive, stats, reads, batch, wantSdk)` once we can
-deliver (with `wantSdk` when the SDK waits for consent: the loader calls it when `receive`
-answers "sdk", and `resume()` hands over the held events once the SDK is there), `fail(message)`
-when we never will and `stop(message)` at any time; `call(method, args, undefined)` for each
-1Flow call (sdk.encode). Python never reads `window._1flow`:
-the 2022 SDK is a global binding only JavaScript can find by name (see sdk.py).
-`reads` names, as JSON, the top-level event keys our subscriptions read: the loader sends
-only those. Events arrive as JSON text and 1Flow calls leave as objects made by the page's
+itself is usable or never will be; `reading(reads)` once the settings are valid, `reads` naming,
+as JSON, the top-level event keys our subscriptions read (the loader keeps and sends only those);
+`ready(receive, stats, batch, wantSdk)` once we can deliver (with `wantSdk` when the SDK waits for
+consent: the loader calls it when `receive` answers "sdk", and `resume()` hands over the held events
+once the SDK is there), `fail(message)` when we never will and `stop(message)` at any time;
+`call(method, args, undefined)` for each 1Flow call (sdk.encode). Python never reads
+`window._1flow`: the 2022 SDK is a global binding only JavaScript can find by name (see sdk.py). Events arrive as JSON text and 1Flow calls leave as objects made by the page's
 own JSON.parse, so the SDK only ever sees plain objects and arrays, and the seam behaves
 the same on Pyodide and on MicroPython. (In worker mode, worker.py is the seam instead.)
 """
@@ -57,7 +56,7 @@ def _start() -> None:
         for level, text in lines:
             _console(level, text)
         hub.leftOut = delivery.left_out_json(settings)
-        reads = json.dumps(destination.reads())
+        hub.reading(json.dumps(destination.reads()))
         deliver = delivery.Delivery(destination, settings.debug, "", hub.call, _console)
         waits = delivery.waits_for_consent(settings)
 
@@ -70,7 +69,7 @@ def _start() -> None:
                 if waits:
                     hub.resume()
                 else:
-                    hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), reads)
+                    hub.ready(_proxy(deliver.receive), _proxy(deliver.stats))
             except Exception as error:  # called from a JS timer: never let it reach the page
                 _fail_with_bug(hub, error)
 
@@ -79,7 +78,7 @@ def _start() -> None:
             hub.loadSdk(settings.sdk_url, settings.api_key, settings.sdk_timeout, _proxy(on_sdk))
 
         if waits:
-            hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), reads, None, _proxy(load_sdk))
+            hub.ready(_proxy(deliver.receive), _proxy(deliver.stats), None, _proxy(load_sdk))
         else:
             load_sdk()
     except Exception as error:

@@ -40,7 +40,7 @@ var plugin = null;
 
 // The page-wide hub: Python starts `whenLoaded`, reads `settings` and `integration` (what the
 // CDN settings hold for us), sets `leftOut` (the subscriptions it cannot use, as JSON), calls
-// `loadSdk` once, `ready` or `fail` once (`resume` once the SDK it waited for is there), and
+// `reading` (the event keys it reads) and `loadSdk` once, `ready` or `fail` once (`resume` once the SDK it waited for is there), and
 // `call` for each 1Flow call. `stats` is for people debugging a site, and `started` (a promise,
 // once a plugin is made) for a site that wants to know when 1Flow is ready or why it never will
 // be. (`stop` ends at any time; `failed` says it has.)
@@ -52,6 +52,7 @@ var hub = window.oneflowWeb = {
   nonce: '',
   loadSdk: loadSdk,
   whenLoaded: null,
+  reading: null,
   ready: null,
   resume: null,
   fail: null,

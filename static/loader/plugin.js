@@ -64,7 +64,7 @@ function createPlugin(settings) {
     },
     inFlight: function () { return inFlight; },
     giveBack: function (events) {
-      queue = events.concat(queue);
+      queue = trimmed(events).concat(queue);
       drain();
     }
   });
@@ -89,11 +89,24 @@ function createPlugin(settings) {
       if (state !== 'failed') start();
     });
   };
+  // Python names, as JSON, the top-level keys its subscriptions read (null: any), once it has
+  // read the settings: from then on only those are kept of an event, held or saved, and the
+  // events held already are cut down to them too.
+  hub.reading = function (readsJson) {
+    var keys = JSON.parse(readsJson);
+    if (!keys) return;
+    reads = Object.create(null);
+    keys.concat(['messageId']).forEach(function (key) { reads[key] = true; });  // a saved event's identity
+    queue = trimmed(queue);
+  };
+  function trimmed(texts) {
+    return reads ? texts.map(function (text) { return picked(text, reads); }) : texts;
+  }
   // receive(text) takes one event on the main thread (answering 'sdk' for one that needs the
   // SDK first); in worker mode, receiveBatch(texts) takes every held event at once and
   // settles, with the index of the first that needs the SDK or null, when the worker's answer
   // has been acted on. `askForSdk` is given when the SDK waits for consent.
-  hub.ready = function (pythonReceive, pythonCounts, readsJson, receiveBatch, askForSdk) {
+  hub.ready = function (pythonReceive, pythonCounts, receiveBatch, askForSdk) {
     if (state !== 'loading') return;
     endStartUp();
     receive = pythonReceive;
@@ -101,18 +114,13 @@ function createPlugin(settings) {
     wantSdk = askForSdk || null;
     pythonStats = pythonCounts;
     performance.mark('oneflow-web: ready');
-    var keys = JSON.parse(readsJson);
-    if (keys) {
-      reads = Object.create(null);
-      keys.concat(['messageId']).forEach(function (key) { reads[key] = true; });  // a saved event's identity
-    }
     state = 'ready';
     settle.resolve();
     // Settings are valid: events an earlier page saved go first, as much of them as ours read.
     claiming = true;
     persistence.claim().then(function (saved) {
       claiming = false;
-      queue = saved.map(function (text) { return reads ? picked(text, reads) : text; }).concat(queue);
+      queue = trimmed(saved).concat(queue);
       drain();
     });
   };

@@ -75,8 +75,16 @@ function loadSdk(url, apiKey, timeoutMs, done) {
       });
     });
   }
-  if (!loaded) inject();
+  if (!loaded) afterPyScriptRuns(inject);
   poll();
+}
+
+// While PyScript runs a <script type="py"> (ours, on the main thread), document.currentScript
+// is that tag (an own property of document, deleted when the run ends): an SDK that reads its
+// own tag would find ours. So the SDK's script is added once no such run is going on.
+function afterPyScriptRuns(then) {
+  if (!Object.prototype.hasOwnProperty.call(document, 'currentScript')) return then();
+  setTimeout(function () { afterPyScriptRuns(then); }, SDK_POLL_MS);
 }
 
 // The 2022 build reads its key from the FIRST script[data-api-key] in the document, so the

@@ -20,7 +20,8 @@ function startWorker(core, runtime, files) {
     worker = started;
     worker.addEventListener('error', function (event) {
       event.preventDefault();
-      hub.stop('the Python worker stopped: ' + (event.message || 'it failed without a message') + '.');
+      var message = 'the Python worker stopped: ' + (event.message || 'it failed without a message') + '.';
+      unlessLeaving(function () { hub.stop(message); });
     });
     return new Promise(hub.whenLoaded);
   }).then(function () {
@@ -32,7 +33,7 @@ function startWorker(core, runtime, files) {
     answer.console.forEach(function (line) { console[line[0]](PREFIX, line[1]); });
     hub.leftOut = answer.leftOut;
     var stats = function () { return workerStats; };
-    var reads = JSON.stringify(answer.reads);
+    hub.reading(JSON.stringify(answer.reads));
     // `mayAct()` says whether the answer is still ours to act on (persist.js).
     function deliver(events, mayAct) {
       return withinTime(worker.sync.deliver(JSON.stringify(events))).then(function (reply) {
@@ -58,10 +59,10 @@ function startWorker(core, runtime, files) {
     }
     if (answer.consent) {
       withSdk('', function () {
-        hub.ready(null, stats, reads, deliver, function () { loadThen(hub.resume); });
+        hub.ready(null, stats, deliver, function () { loadThen(hub.resume); });
       });
     } else {
-      loadThen(function () { hub.ready(null, stats, reads, deliver); });
+      loadThen(function () { hub.ready(null, stats, deliver); });
     }
   }).catch(workerFault);
 }
@@ -83,14 +84,15 @@ function withinTime(answer) {
 }
 
 // Reported a moment later, so that a more precise report of the same fault (the file that
-// failed, the Content-Security-Policy directive that refused) comes first.
+// failed, the Content-Security-Policy directive that refused) comes first; not while the
+// visitor is leaving, when the browser aborts the worker's downloads.
 function workerFault(error) {
   var message = String(error && error.message || error);
   // A policy the worker inherits refuses inside it, where the page sees no violation event.
   var policy = /Content.Security.Policy/i.test(message) ? ' See "Content-Security-Policy" in the oneflow-web README.' : '';
-  setTimeout(function () {
+  unlessLeaving(function () {
     hub.fail('the Python worker failed: ' + message + '.' + policy);
-  }, 200);
+  });
 }
 
 // One action of the worker's answer: a 1Flow call, or a console line.
