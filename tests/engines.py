@@ -119,11 +119,11 @@ class EnginePage:
         """The value of a JavaScript expression (awaited; a function is called with `arg`), as JSON gives it."""
         return json.loads(self._call(_function(expression), json.dumps(arg)))
 
-    def wait_for(self, condition: str, timeout: float = 30, arg=None):
+    def wait_for(self, condition: str, timeout: float = 30, arg=None, explain: str = None):
         """Poll `condition` (an expression, or a function of `arg`) until it is truthy; return its value.
 
         A condition that throws counts as not yet true. On timeout, fails naming the condition, its last
-        answer and the page's console."""
+        answer, the value of `explain` (an expression saying what the page holds instead) and the console."""
         deadline = time.monotonic() + timeout
         last = None
         while True:
@@ -135,6 +135,11 @@ class EnginePage:
             except EngineError as error:
                 last = "last error: %s" % error
             if time.monotonic() >= deadline:
+                if explain:
+                    try:
+                        last += "\n%s: %s" % (explain, json.dumps(self.evaluate(explain)))
+                    except EngineError as error:
+                        last += "\n%s threw %s" % (explain, error)
                 raise EngineError("%s: still not true after %g s: %s\n%s\nconsole of %s:\n  %s" % (
                     self.engine, timeout, condition, last, self.url(), "\n  ".join(self.console()) or "(empty)"))
             time.sleep(0.05)

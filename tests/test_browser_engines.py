@@ -105,7 +105,8 @@ def leave_with_two_held(page, url: str, sdk_url: str) -> None:
     """Open `url`; once its two events are held and Python has injected the SDK's script, the test goes on."""
     page.goto(url)
     page.wait_for("(sdk) => window.oneflowWeb && oneflowWeb.stats().pending === 2 && "
-                  "[...document.scripts].some((script) => script.src === sdk)", timeout=5, arg=sdk_url)
+                  "[...document.scripts].some((script) => script.src === sdk)", timeout=5, arg=sdk_url,
+                  explain="window.oneflowWeb && oneflowWeb.stats()")
 
 
 def assert_the_next_page_delivers_them_first_and_once(page, site, entry: str) -> None:
