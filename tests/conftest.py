@@ -3,17 +3,22 @@
 dist/ is served under /assets/oneflow/ while test pages live elsewhere on the origin,
 as on a real site, which also proves the loader finds its files relative to itself.
 """
+import functools
 import itertools
 import json
 import pathlib
+import select
+import socket
 import sys
 import threading
+import time
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
+import engines  # noqa: E402
 import network  # noqa: E402
 
 ASSETS = "/assets/oneflow/"
@@ -24,6 +29,43 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(build.CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+class TestHandler(build.DistHandler):
+    """build.py's handler, plus what Playwright's routing gives the Chromium tests, for engines
+    Playwright does not drive: a path Site.add()ed with a `status` answers with it (404), one with
+    a `delay_ms` answers only after that long (a download still under way when the visitor leaves;
+    a client that goes away first is let go without an answer)."""
+
+    def do_GET(self) -> None:
+        found = self.generated.get(self.path.split("?")[0])
+        if found is None or len(found) < 5:
+            return super().do_GET()
+        content_type, body, headers, status, delay_ms = found
+        if delay_ms and self._client_left_within(delay_ms / 1000):
+            self.close_connection = True
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _client_left_within(self, seconds: float) -> bool:
+        """Wait `seconds`; True as soon as the client closes the connection (it sends nothing else meanwhile)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if select.select([self.connection], [], [], left)[0]:
+                try:
+                    if self.connection.recv(1, socket.MSG_PEEK) == b"":
+                        return True
+                except OSError:
+                    return True
+                time.sleep(min(left, 0.05))
+        return False
 
 
 class Site:
@@ -39,7 +81,8 @@ class Site:
             build.build()
         self.generated = {}
         if profile is None:
-            self.server = build.make_server(0, self.generated, prefix=ASSETS)
+            handler = functools.partial(TestHandler, directory=str(build.DIST), generated=self.generated, prefix=ASSETS)
+            self.server = build.DistServer(("127.0.0.1", 0), handler)
         else:
             self.server = network.make_server(0, self.generated, prefix=ASSETS, profile=profile, encodings=encodings)
         self.origin = "http://127.0.0.1:%d" % self.server.server_address[1]
@@ -47,8 +90,15 @@ class Site:
         self._ids = itertools.count()
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def add(self, path: str, body: str, content_type: str = "text/html", headers: dict = None) -> str:
-        self.generated[path] = (content_type, body.encode(), headers or {})
+    def add(self, path: str, body, content_type: str = "text/html", headers: dict = None,
+            status: int = 200, delay_ms: int = 0) -> str:
+        """Serve `body` (text or bytes) at `path`; with `status` or `delay_ms` (unthrottled Site only),
+        answer with that status, or only after that long."""
+        body = body.encode() if isinstance(body, str) else body
+        if status != 200 or delay_ms:
+            self.generated[path] = (content_type, body, headers or {}, status, delay_ms)
+        else:
+            self.generated[path] = (content_type, body, headers or {})
         return self.origin + path
 
     def page(self, html: str, headers: dict = None) -> str:
@@ -132,6 +182,41 @@ def watch_errors(page) -> list:
 def expect_error(page, text: str):
     """A context manager waiting for the console error that holds `text`."""
     return page.expect_console_message(lambda m: m.type == "error" and text in m.text, timeout=30000)
+
+
+# ---------------------------------------------------------------- Firefox and WebKit (tests/engines.py)
+
+@pytest.fixture(scope="session")
+def _engine_browsers():
+    """One browser per engine for the session, started when a test first asks for it."""
+    launched = {}
+    yield launched
+    for browser in launched.values():
+        browser.close()
+
+
+@pytest.fixture(params=engines.ENGINES)
+def engine(request) -> str:
+    """A test marked `engines` runs in Firefox ESR and in WebKitGTK."""
+    return request.param
+
+
+@pytest.fixture
+def engine_page(engine, _engine_browsers) -> engines.EnginePage:
+    """A fresh tab of the engine's session browser (a browser that died is started again)."""
+    browser = _engine_browsers.get(engine)
+    try:
+        if browser is None:
+            raise LookupError
+        page = browser.new_page()
+    except Exception:
+        if browser is not None:
+            browser.close()
+        browser = _engine_browsers[engine] = engines.launch(engine)
+        page = browser.new_page()
+    yield page
+    print("console of %s:\n  %s" % (engine, "\n  ".join(line[:500] for line in page.console())))  # shown on failure
+    page.close()
 
 
 @pytest.fixture(autouse=True)

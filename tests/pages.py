@@ -43,12 +43,12 @@ def script_tag_page(site, attributes: dict, calls: str = "", before_loader: str 
         + _tag(site, attributes) + "\n<script>%s</script>\n</head><body></body></html>" % calls)
 
 
-def standin_page(site, key: str, runtime: str, calls: str = "", **attributes) -> str:
+def standin_page(site, key: str, runtime: str, calls: str = "", first: str = "", **attributes) -> str:
     """A script-tag page whose destination loads the 2022 stand-in SDK; more attributes as
     keywords, `data_thread="main"` for data-thread="main"."""
     attrs = {"data-api-key": key, "data-sdk-url": standin_url(site), "data-runtime": runtime}
     attrs.update({name.replace("_", "-"): value for name, value in attributes.items()})
-    return script_tag_page(site, attrs, calls)
+    return script_tag_page(site, attrs, calls, first=first)
 
 
 def _tag(site, attributes: dict) -> str:
@@ -113,18 +113,19 @@ def snippet_page(site, attributes: dict, calls: str = "", before_loader: str = "
 
 
 def csp_page(site, policy: str, nonce: str, attributes: dict = None, calls: str = "",
-             remote_settings: dict = None) -> str:
+             remote_settings: dict = None, first: str = "") -> str:
     """A page served with a Content-Security-Policy header; every script of its own carries the nonce.
 
     The destination comes from the loader's script tag (`attributes`) or, with
     `remote_settings`, from a remotePlugins entry that Analytics.js loads without a nonce.
+    `first` is HTML put before everything else (its scripts need the nonce).
     """
     if remote_settings is None:
         tag, settings = _tag(site, attributes).replace("<script ", "<script nonce='%s' " % nonce, 1), cdn_settings()
     else:
         tag, settings = "", cdn_settings([remote_plugin_entry(site, remote_settings)])
     body = (
-        "<!doctype html><html><head><meta charset='utf-8'>\n"
+        "<!doctype html><html><head><meta charset='utf-8'>\n" + first + "\n"
         "<script nonce='%s' src='%sanalytics-next/bundles/index.js'></script>\n"
         "<script nonce='%s'>var CDN_SETTINGS = %s; var CDN_URL = %s;\n%s</script>\n%s\n"
         "<script nonce='%s'>%s</script>\n</head><body></body></html>"
@@ -150,7 +151,7 @@ def consent_tools_url(site) -> str:
 
 
 def consent_page(site, model: str, consent: dict, categories: list, calls: str = "",
-                 tag_attributes: dict = None, remote_settings: dict = None) -> str:
+                 tag_attributes: dict = None, remote_settings: dict = None, first: str = "") -> str:
     """Analytics.js wrapped by Segment's consent wrapper in `model` ("opt-in" or "opt-out").
 
     The visitor's choices start as `consent` ({"Analytics": false}, say) and change through
@@ -177,5 +178,5 @@ analytics.load({writeKey: 'test-write-key', cdnURL: CDN_URL, cdnSettings: CDN_SE
                {integrations: {'Segment.io': false}});""" % (json.dumps(consent), json.dumps(model))
     tag = _tag(site, tag_attributes) if tag_attributes is not None else ""
     return site.page(
-        _head(site, settings) + "<script src='%s'></script>\n<script>%s</script>\n%s\n<script>%s</script>\n"
+        _head(site, settings, first) + "<script src='%s'></script>\n<script>%s</script>\n%s\n<script>%s</script>\n"
         "</head><body></body></html>" % (consent_tools_url(site), wrapper, tag, calls))
