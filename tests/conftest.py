@@ -31,6 +31,9 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(build.CHROMIUM), "args": CHROMIUM_ARGS}
 
 
+FRESH = "/fresh/"
+
+
 class TestHandler(build.DistHandler):
     """build.py's handler, plus what Playwright's routing gives the Chromium tests, for engines
     Playwright does not drive: a path Site.add()ed with a `status` answers with it (404), one with
@@ -53,6 +56,12 @@ class TestHandler(build.DistHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
+
+    def translate_path(self, path: str) -> str:
+        """FRESH/<any name>/... is dist/ too: a URL space no browser has cached yet."""
+        if path.startswith(FRESH):
+            path = self.prefix + path[len(FRESH):].partition("/")[2]
+        return super().translate_path(path)
 
     def _client_left_within(self, seconds: float) -> bool:
         """Wait `seconds`; True as soon as the client closes the connection (it sends nothing else meanwhile)."""
@@ -100,6 +109,10 @@ class Site:
         else:
             self.generated[path] = (content_type, body, headers or {})
         return self.origin + path
+
+    def fresh_assets(self) -> str:
+        """dist/ under a URL of its own, which no browser has cached (an engine keeps its cache across tests)."""
+        return "%s%s%d/" % (self.origin, FRESH, next(self._ids))
 
     def page(self, html: str, headers: dict = None) -> str:
         return self.add("/site/page-%d.html" % next(self._ids), html, headers=headers)

@@ -155,6 +155,10 @@ class EnginePage:
     def url(self) -> str:
         return self.evaluate("location.href")
 
+    def back(self) -> None:
+        """The browser's Back button."""
+        self._back()
+
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
@@ -162,6 +166,9 @@ class EnginePage:
         raise NotImplementedError
 
     def _navigate(self, url: str) -> None:
+        raise NotImplementedError
+
+    def _back(self) -> None:
         raise NotImplementedError
 
     def _call(self, function: str, argument: str) -> str:
@@ -308,6 +315,9 @@ class FirefoxPage(EnginePage):
     def _navigate(self, url: str) -> None:
         self.browser.command("browsingContext.navigate", {"context": self.context, "url": url, "wait": "complete"})
 
+    def _back(self) -> None:
+        self.browser.command("browsingContext.traverseHistory", {"context": self.context, "delta": -1})
+
     def _call(self, function: str, argument: str) -> str:
         result = self.browser.command("script.callFunction", {
             "functionDeclaration": function, "awaitPromise": True, "target": {"context": self.context},
@@ -398,6 +408,9 @@ class WebKitPage(EnginePage):
 
     def _navigate(self, url: str) -> None:
         self.driver.get(url)
+
+    def _back(self) -> None:
+        self.driver.back()
 
     def _call(self, function: str, argument: str) -> str:
         from selenium.common.exceptions import JavascriptException

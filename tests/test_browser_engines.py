@@ -8,6 +8,7 @@ Chromium; this proves the engines run it. Every page captures its console (`engi
 since classic WebDriver reports none.
 """
 import json
+import urllib.parse
 
 import pytest
 
@@ -135,6 +136,53 @@ def test_events_held_while_the_sdk_is_still_downloading_are_delivered_by_the_nex
     leave_with_two_held(engine_page, entry_page(site, entry, slow, HELD, runtime), slow)
     assert engine_page.evaluate("[window.oneflowStandIn === undefined, oneflowWeb.stats().state]") == [True, "loading"]
     assert_the_next_page_delivers_them_first_and_once(engine_page, site, entry, runtime)
+
+
+def test_events_held_while_a_runtime_file_is_still_downloading_are_delivered_by_the_next_page(engine_page, site):
+    # Python's package answers only after a minute: the visitor leaves during its download.
+    assets = site.fresh_assets()
+    site.add(urllib.parse.urlsplit(assets).path + "python/worker.mpy",
+             (build.DIST / "python" / "worker.mpy").read_bytes(), "application/octet-stream", delay_ms=60000)
+    attributes = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": "micropython"}
+    engine_page.goto(pages.site_page(site, "%s<script>%s</script>%s<script>%s</script>" % (
+        FIRST, pages.LOAD_BROWSER, pages._tag(site, attributes).replace(site.assets, assets), HELD)))
+    engine_page.wait_for("window.oneflowWeb && oneflowWeb.stats().pending === 2", explain="oneflowWeb.stats()")
+    assert_the_next_page_delivers_them_first_and_once(engine_page, site, "script-tag")
+    assert [line for line in engine_page.console() if line.startswith("error:")] == []
+
+
+@ON_MICROPYTHON
+def test_a_late_analytics_load_still_delivers_after_the_boot_timeout(engine_page, site, runtime):
+    attributes = {"data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime,
+                  "data-boot-timeout": "1000"}
+    engine_page.goto(pages.site_page(site, "%s<script>window.analytics = new AnalyticsNext.AnalyticsBrowser();</script>%s"
+                                     % (FIRST, pages._tag(site, attributes))))
+    engine_page.sleep(2.5)  # the boot timeout, and more, passes before the site loads Analytics.js
+    engine_page.evaluate("(() => { analytics.load({writeKey: 'w', cdnURL: CDN_URL, cdnSettings: CDN_SETTINGS},"
+                         " {integrations: {'Segment.io': false}}); analytics.track('late'); })()")
+    assert [call["args"][0] for call in sdk_calls(engine_page, 1)] == ["late"]
+    assert [line for line in engine_page.console() if line.startswith("error:")] == []
+
+
+@pytest.mark.parametrize("engine", ["webkit"])  # Firefox keeps no such page in its back/forward cache
+def test_a_page_back_from_the_back_forward_cache_never_delivers_what_the_next_page_took(engine_page, site):
+    # Page one's SDK becomes ready 3 s after it loads: after the visitor has left, and come back.
+    engine_page.goto(entry_page(site, "script-tag", pages.standin_url(site) + "?config=3000", "analytics.track('one')"))
+    engine_page.wait_for("oneflowWeb.stats().pending === 1")
+    engine_page.evaluate("window.beforeLeaving = true")
+    assert_the_next_page_delivers_one_and_own(engine_page, site)
+    engine_page.back()
+    engine_page.wait_for("window.beforeLeaving === true", explain="'not restored from the back/forward cache'")
+    engine_page.wait_for("oneflowWeb.stats().state === 'ready' && oneflowWeb.stats().handedOver === 1",
+                         explain="oneflowWeb.stats()")
+    engine_page.evaluate("analytics.track('after')")
+    assert [call["args"][0] for call in sdk_calls(engine_page, 1)] == ["after"]
+
+
+def assert_the_next_page_delivers_one_and_own(page, site) -> None:
+    page.goto(entry_page(site, "script-tag", pages.standin_url(site), "analytics.track('own')"))
+    page.wait_for("window.oneflowStandIn && oneflowStandIn.calls.some((call) => call.args[0] === 'own')")
+    assert [name for method, (name, _) in made(sdk_calls(page, 1)) if method == "logEvent"] == ["one", "own"]
 
 
 # ---------------------------------------------------------------- consent (Segment's consent wrapper, opt-in)

@@ -141,7 +141,8 @@ def test_a_page_shown_again_takes_its_saved_events_back_and_delivers_them_once(s
     hide(page)
     assert len(stored(page)) == 1 and page.evaluate("oneflowWeb.stats().saved") == 1
     show(page)
-    assert stored(page) == [] and page.evaluate("oneflowWeb.stats().saved") == 0
+    page.wait_for_function("oneflowWeb.stats().saved === 0")  # taken back under the Web Lock
+    assert stored(page) == []
     sdk_calls(page, 1)
     open_page(page, site, "micropython")
     assert events_sent(page) == []

@@ -12,6 +12,7 @@ var frozenMs = 0;
 var frozenAt = null;
 var leaving = false;
 var pendingDownloads = 0;
+var restored = 0;  // times the page came back from the back/forward cache
 var parkedFaults = [];
 var NO_ANSWER_GRACE_MS = 200;
 var LEAVING_MS = 10000;  // a navigation that never left (cancelled, a download link) ends this
@@ -82,6 +83,7 @@ window.addEventListener('pagehide', function (event) {
 });
 window.addEventListener('pageshow', function (event) {
   if (!event.persisted) return;
+  restored++;
   thaw();
   back();
 });

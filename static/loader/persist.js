@@ -99,8 +99,9 @@ function createPersistence(settings, counts, bufferLimit, page) {
 
   // Shown again: this page's entries that are still there are its own again.
   function takeBack() {
-    if (!parked.length) return;
-    var taking = parked.slice();
+    var taking = parked.filter(function (entry) { return !entry.taking; });  // shown twice: taken once
+    if (!taking.length) return;
+    taking.forEach(function (entry) { entry.taking = true; });
     withLock(function () {
       var store = storage();
       var back = [];

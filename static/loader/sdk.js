@@ -23,6 +23,9 @@ function generation(sdk) {
   return typeof sdk === 'function' ? 'command' : '';
 }
 
+// The one SDK script this page injected: {stub, loaded}. A worker started again asks again.
+var injected = null;
+
 // Python says what to load; this injects it once and answers done(generation, '') when the
 // SDK itself is usable, or done('', state) when it failed to load or time ran out. Usable
 // means: our script has loaded, and _1flow is the 2022 object with window.glob set (its
@@ -33,8 +36,8 @@ function loadSdk(url, apiKey, timeoutMs, done) {
   stopBootClock();  // Python is running: it asks for the SDK once the settings are valid
   putBackWorkerHooks();  // on the main thread, PyScript has read them by now
   var before = findSdk();
-  var stub = generation(before) === 'command' ? before : null;
-  var loaded = generation(before) === 'object';  // already on the page: never run it twice
+  var stub = injected ? injected.stub : generation(before) === 'command' ? before : null;
+  var loaded = !injected && generation(before) === 'object';  // already on the page: never run it twice
   var deadline = clockNow() + timeoutMs;
   var finished = false;
   var retrying = false;  // the download was aborted as the visitor left: tried again on return
@@ -42,7 +45,7 @@ function loadSdk(url, apiKey, timeoutMs, done) {
   function state() {
     var sdk = findSdk();
     var kind = generation(sdk);
-    if (!loaded) return 'not-loaded';
+    if (!loaded && !(injected && injected.loaded)) return 'not-loaded';
     if (kind === 'object') return window.glob ? kind : 'no-glob';
     if (kind === 'command') return sdk === stub ? 'stub' : kind;
     return sdk === undefined ? 'missing' : 'unusable';
@@ -65,7 +68,7 @@ function loadSdk(url, apiKey, timeoutMs, done) {
     downloading(true);
     var tag = injectSdk(url, apiKey, function () {
       downloading(false);
-      loaded = true;
+      injected.loaded = true;
     }, function () {
       downloading(false);
       retrying = true;
@@ -75,7 +78,10 @@ function loadSdk(url, apiKey, timeoutMs, done) {
       });
     });
   }
-  if (!loaded) afterPyScriptRuns(inject);
+  if (!loaded && !injected) {
+    injected = { stub: stub, loaded: false };
+    afterPyScriptRuns(inject);
+  }
   poll();
 }
 

@@ -3,9 +3,27 @@
 // the SDK, makes the 1Flow calls and writes the console lines Python hands it.
 var WORKER_REPLY_MS = 30000;  // a batch of 10,000 events takes about a second here
 
+var workerAttempt = 0;
+
+// A worker frozen in the back/forward cache while it started may not survive the page's return
+// (WebKit then fails its next call with "Importing a module script failed"): a fault after such
+// a return, while starting, gets one new worker (its files are in the browser's cache), and
+// the first one's answers are no longer listened to.
 function startWorker(core, runtime, files) {
+  var attempt = ++workerAttempt;
+  var restoredBefore = restored;
   var worker = null;
   var workerStats = '{}';
+  function current() { return attempt === workerAttempt; }
+  function fault(error) {
+    if (!current()) return;
+    if (restored !== restoredBefore && attempt === 1 && hub.stats().state === 'loading') {
+      if (worker) worker.terminate();
+      startWorker(core, runtime, files);
+    } else {
+      workerFault(error);
+    }
+  }
   // PyScript's worker support is ready once its custom element is: a worker made earlier
   // starts without the `pyscript` module.
   return customElements.whenDefined(runtime.type + '-script').then(function () {
@@ -21,12 +39,13 @@ function startWorker(core, runtime, files) {
     worker.addEventListener('error', function (event) {
       event.preventDefault();
       var message = 'the Python worker stopped: ' + (event.message || 'it failed without a message') + '.';
-      unlessLeaving(function () { hub.stop(message); });
+      if (current()) unlessLeaving(function () { hub.stop(message); });
     });
     return new Promise(hub.whenLoaded);
   }).then(function () {
     return worker.sync.start(hub.settings, hub.integration);
   }).then(function (text) {
+    if (!current()) return;
     performance.mark('oneflow-web: Python running');  // in the worker, answering its first call
     var answer = JSON.parse(text);
     if (answer.error) return hub.fail(answer.error);
@@ -47,13 +66,15 @@ function startWorker(core, runtime, files) {
     // Python tells the SDK it found (none yet, while it waits for consent), then acts.
     function withSdk(generation, then) {
       worker.sync.ready(generation).then(function (text) {
+        if (!current()) return;
         workerStats = text;
         then();
-      }, workerFault);
+      }, fault);
     }
     function loadThen(then) {
       loadSdk(answer.sdk[0], answer.sdk[1], answer.sdk[2], function (generation, problem) {
-        if (problem) worker.sync.sdk_problem(problem).then(hub.stop, workerFault);
+        if (!current()) return;
+        if (problem) worker.sync.sdk_problem(problem).then(hub.stop, fault);
         else withSdk(generation, then);
       });
     }
@@ -64,7 +85,7 @@ function startWorker(core, runtime, files) {
     } else {
       loadThen(function () { hub.ready(null, stats, deliver); });
     }
-  }).catch(workerFault);
+  }).catch(fault);
 }
 
 // A worker the browser ended (or that hangs) never answers: after WORKER_REPLY_MS, say so.
