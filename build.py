@@ -360,7 +360,10 @@ class DistHandler(http.server.SimpleHTTPRequestHandler):
         if found is None:
             return super().do_GET()
         content_type, body, headers = (found + ({},))[:3]
-        self.send_response(200)
+        self.send_generated(content_type, body, headers)
+
+    def send_generated(self, content_type: str, body: bytes, headers: dict, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         for name, value in headers.items():
             self.send_header(name, value)

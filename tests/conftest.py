@@ -48,14 +48,7 @@ class TestHandler(build.DistHandler):
         if delay_ms and self._client_left_within(delay_ms / 1000):
             self.close_connection = True
             return
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
+        self.send_generated(content_type, body, headers, status)
 
     def translate_path(self, path: str) -> str:
         """FRESH/<any name>/... is dist/ too: a URL space no browser has cached yet."""
