@@ -221,8 +221,30 @@ def engine_page(engine, _engine_browsers) -> engines.EnginePage:
         browser = _engine_browsers[engine] = engines.launch(engine)
         page = browser.new_page()
     yield page
-    print("console of %s:\n  %s" % (engine, "\n  ".join(line[:500] for line in page.console())))  # shown on failure
+    console = page.console()
+    print("console of %s:\n  %s" % (engine, "\n  ".join(line[:500] for line in console)))  # shown on failure
     page.close()
+    assert not [line for line in console if STANDIN_FLAG in line], "a stand-in flagged a call (console above)"
+
+
+# What a stand-in SDK writes to the console for a call the real SDK would not accept.
+STANDIN_FLAG = "a call the SDK would not accept"
+
+
+@pytest.fixture(autouse=True)
+def _no_call_the_real_sdk_would_refuse(request):
+    """After every Chromium test, on every page it opened: a call a stand-in flagged fails the test,
+    whether or not the test read the calls (and however late the call came). A test of the
+    stand-ins themselves says `@pytest.mark.flags_expected`."""
+    if (request.node.get_closest_marker("browser") is None or "page" not in request.fixturenames
+            or request.node.get_closest_marker("flags_expected")):
+        yield
+        return
+    flagged = []
+    request.getfixturevalue("context").on(
+        "console", lambda message: STANDIN_FLAG in message.text and flagged.append(message.text))
+    yield
+    assert not flagged, "the 1Flow stand-in flagged calls the real SDK would not accept: %s" % flagged
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 
 import pages
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.flags_expected]
 
 
 def standin_page(site, standin: str) -> str:
@@ -26,6 +26,9 @@ def problems(page, site, standin: str, calls: str) -> list:
     ("_1flow('identify', 'u', {})", ""),
     ("_1flow('identify', 'u', undefined, {traits: {plan: 'pro'}})", "got 3 arguments"),
     ("_1flow('identify', 'u', {traits: {plan: 'pro'}})", "wrapped in {traits"),
+    ("_1flow('identify', 'u', {email: 'e', traits: {plan: 'pro'}})", "wrapped in {traits"),
+    ("_1flow('identify', 'u', {plan: new Map()})", "not a plain object"),
+    ("_1flow('track', 'E', {userId: 'u', anonymousId: 'a', properties: {when: new Date(0)}})", "not a plain object"),
     ("_1flow('identify', 'u')", "got 1 arguments"),
     ("_1flow('identify', 42, {})", "user id as text"),
     ("_1flow('track', 'E', {userId: undefined, anonymousId: 'a', properties: undefined})", ""),
@@ -58,7 +61,24 @@ def test_the_command_standin_records_keys_holding_undefined(site, page):
     ("_1flow.logUser('u', undefined, {traits: {}})", "got 3 arguments"),
     ("_1flow.logEvent(5, {})", "needs text first"),
     ("_1flow.logEvent('E', ['a'])", "needs an object"),
+    ("_1flow.logEvent('E', {at: new Map()})", "not a plain object"),
+    ("_1flow.logUser('u', Object.create({inherited: 1}))", "not a plain object"),
 ])
 def test_the_2022_standin_flags_every_call_of_another_shape(site, page, call, problem):
     found = problems(page, site, pages.STANDIN, call)
     assert len(found) == 1 and problem in found[0] and bool(found[0]) == bool(problem)
+
+
+def test_the_2022_standin_records_a_missing_argument_as_missing_and_undefined_where_it_was(site, page):
+    page.goto(standin_page(site, pages.STANDIN))
+    page.evaluate("_1flow.logEvent('A'); _1flow.logEvent('B', undefined); _1flow.logEvent('C', {at: undefined})")
+    assert page.evaluate("oneflowStandIn.calls.map((call) => [call.args, call.undefinedAt])") == [
+        [["A"], []], [["B", None], ["1"]], [["C", {}], ["1.at"]]]
+
+
+def test_the_2022_standin_without_a_key_flags_every_call_and_never_becomes_ready(site, page):
+    page.goto(site.page("<!doctype html><script src='%s'></script>" % pages.standin_url(site)))
+    page.evaluate("_1flow.logEvent('E', {})")
+    assert "without a key" in page.evaluate("oneflowStandIn.calls[0].problem")
+    page.wait_for_timeout(100)  # five times the stand-in's own configuration delay
+    assert page.evaluate("window.glob") is None

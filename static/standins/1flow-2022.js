@@ -12,11 +12,16 @@
  *    are mishandled: each starts a session request, and each request, when it completes,
  *    sends the calls made so far but the last (a burst of three is sent as the first two,
  *    three times each; the third is lost).
- * Instead of talking to 1Flow it records each call it receives in oneflowStandIn.calls
- * (announced by a "1flow:call" event) and what it would send to 1Flow in oneflowStandIn.sent.
+ *  - without a key it never becomes ready: the real build fetches its configuration with
+ *    the key, and never sets window.glob without a valid one.
+ * Instead of talking to 1Flow it records each call exactly as it arrives in
+ * oneflowStandIn.calls ({method, args: a JSON copy, undefinedAt: where the arguments held
+ * undefined, "1" or "1.key", plain}), announced by a "1flow:call" event, and what it would send
+ * to 1Flow in oneflowStandIn.sent. A missing argument is missing from `args`, never filled in.
  * A call of a shape 1Flow's own wrapper never makes (more than two arguments, a name or id
- * that is not text, details that are not an object) is flagged: listed in
- * oneflowStandIn.flagged with the reason, written to the console as an error, not sent.
+ * that is not text, details that are not a plain object, or any call while it has no key) is
+ * flagged: listed in oneflowStandIn.flagged with the reason, written to the console as an
+ * error, not sent.
  * Query parameters on its URL slow it down for tests: config=MS (default 20) before
  * window.glob, session=MS (default 40) for a session request.
  */
@@ -53,22 +58,35 @@ const _1flow = (function () {
     return Object.keys(value).every(function (key) { return plain(value[key]); });
   }
 
+  // Where the arguments hold undefined: "1" for an argument, "1.plan" for a key of one.
+  function undefinedAt(args) {
+    var paths = [];
+    args.forEach(function (arg, index) {
+      if (arg === undefined) paths.push(String(index));
+      else if (arg !== null && typeof arg === 'object' && !Array.isArray(arg)) {
+        Object.keys(arg).forEach(function (key) { if (arg[key] === undefined) paths.push(index + '.' + key); });
+      }
+    });
+    return paths.sort();
+  }
+
   // Why the real build would not take this call (name, then an optional details object), or ''.
   function problem(method, args) {
+    if (!record.apiKey) return method + ' on an SDK without a key: no script[data-api-key] came before it';
     if (args.length > 2) return method + ' takes (' + (method === 'logUser' ? 'userId' : 'name') + ', details): got ' + args.length + ' arguments';
     if (typeof args[0] !== 'string' || args[0] === '') return method + ' needs text first';
     var details = args[1];
     if (details !== undefined && (details === null || typeof details !== 'object' || Array.isArray(details))) {
       return method + ' needs an object (or nothing) second';
     }
+    if (!plain(args)) return method + ' got a value that is not a plain object, array or primitive (a proxy, Map or class instance)';
     return '';
   }
 
   function receive(method, args) {
     // A deep copy, so a test sees what the SDK received even if the page mutates it later.
-    var call = { method: method, args: JSON.parse(JSON.stringify(args)), plain: plain(args), glob: !!window.glob,
-      problem: problem(method, args) };
-    if (args[1] === undefined) call.args[1] = {};  // the build's own default
+    var call = { method: method, args: JSON.parse(JSON.stringify(args)), undefinedAt: undefinedAt(args),
+      plain: plain(args), glob: !!window.glob, problem: problem(method, args) };
     record.calls.push(call);
     window.dispatchEvent(new CustomEvent('1flow:call', { detail: call }));
     if (call.problem) {
@@ -102,7 +120,7 @@ const _1flow = (function () {
     });
   }
 
-  setTimeout(function () { window.glob = { apiKey: record.apiKey }; }, Number(options.get('config') || 20));
+  if (record.apiKey) setTimeout(function () { window.glob = { apiKey: record.apiKey }; }, Number(options.get('config') || 20));
 
   return {
     logEvent: function () { receive('logEvent', [].slice.call(arguments)); },

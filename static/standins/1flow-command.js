@@ -13,7 +13,8 @@
  * command, args: the other arguments (a JSON copy), undefinedAt: where they hold undefined,
  * "1.userId" or "0"}, announces it with a "1flow:call" event, and counts it as sent. A call
  * of any other shape (the 2023 revision's four-argument identify, traits wrapped in
- * {traits}, a missing key, an unknown command) is flagged: listed in oneflowStandIn.flagged
+ * {traits} (beside other keys or not), a missing key, a value that is not plain data, an
+ * unknown command) is flagged: listed in oneflowStandIn.flagged
  * with the reason, written to the console as an error, and not sent.
  */
 (function () {
@@ -64,11 +65,10 @@
       if (args.length !== 2) return 'identify takes (userId, traits): got ' + args.length + ' arguments after the command';
       if (!text(args[0])) return 'identify needs the user id as text first';
       if (!isObject(args[1])) return 'identify needs the traits object second';
-      var keys = Object.keys(args[1]);
-      if (keys.length === 1 && keys[0] === 'traits' && isObject(args[1].traits)) {
+      if (isObject(args[1].traits)) {
         return 'identify got its traits wrapped in {traits: ...}; the SDK takes the traits themselves';
       }
-      return '';
+      return plain(args) ? '' : 'identify got a value that is not a plain object, array or primitive';
     }
     if (command === 'track') {
       if (args.length !== 2) return 'track takes (eventName, {userId, anonymousId, properties}): got ' + args.length + ' arguments after the command';
@@ -81,7 +81,7 @@
       if (options.userId !== undefined && !text(options.userId)) return 'track userId must be text or undefined';
       if (options.anonymousId !== undefined && !text(options.anonymousId)) return 'track anonymousId must be text or undefined';
       if (options.properties !== undefined && !isObject(options.properties)) return 'track properties must be an object or undefined';
-      return '';
+      return plain(args) ? '' : 'track got a value that is not a plain object, array or primitive';
     }
     return 'unknown command ' + JSON.stringify(command);
   }
