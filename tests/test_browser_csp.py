@@ -101,6 +101,8 @@ def test_a_policy_too_strict_is_one_clear_error_naming_the_directive_and_the_pag
     poll(page, "oneflowWeb.stats().state === 'failed'")
     page.wait_for_timeout(500)  # a second report would come by now
     assert len(ours) == 1 and directive in ours[0] and "README" in ours[0], ours
+    assert page.evaluate("[...document.scripts].filter((tag) => tag.src.includes('/standins/')).length") == 0
+    assert directive in page.evaluate("oneflowWeb.started.then(() => '', (error) => error.message)")
     page.evaluate("analytics.track('after the failure')")
     poll(page, "otherCalls.includes('after the failure')")
     assert errors == []

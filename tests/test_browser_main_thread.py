@@ -1,7 +1,10 @@
 """The other mode: thread "main", Python beside the page (the default is a Web Worker).
 
-A smoke set on both runtimes: identify and track, held events in order, a fault, and what the
-page fetches and reports when Python itself cannot start (its CSP: test_browser_csp.py).
+On both runtimes, everything that crosses bridge.py (the main thread's seam, where worker.py is the
+worker's): identify and track, mappings and the command SDK's undefined, held events in order,
+consent (Python ready before the SDK), bad input and stats, the buffer limit, a fault, and what the
+page fetches and reports when Python itself cannot start (its CSP: test_browser_csp.py; held events
+across pages: test_browser_persist.py; a burst across the ready moment: test_browser_reliability.py).
 """
 import json
 
@@ -76,3 +79,37 @@ def test_the_command_sdk_gets_todays_calls_from_the_main_thread_undefined_includ
     assert [(call["method"], call["args"], call["undefinedAt"]) for call in sdk_calls(page, 2)] == [
         ("identify", ["u-1", {"plan": "pro"}], []),
         ("track", ["Signed Up", {}], ["1.anonymousId", "1.properties", "1.userId"])]
+
+
+# ---------------------------------------------------------------- bridge.py as fully as the worker's seam
+
+def test_consent_on_the_main_thread_injects_no_sdk_until_an_event_consents(site, page, runtime):
+    page.goto(pages.consent_page(site, "opt-out", {"Analytics": False}, ["Analytics"], tag_attributes={
+        "data-api-key": KEY, "data-sdk-url": pages.standin_url(site), "data-runtime": runtime, "data-thread": "main",
+        "data-consent-categories": "Analytics"}))
+    page.wait_for_function("window.oneflowWeb && oneflowWeb.stats().state === 'ready'")
+    page.evaluate("analytics.track('refused')")
+    page.wait_for_function("oneflowWeb.stats().skipped['no consent'] === 1 || oneflowWeb.stats().blocked === 1")
+    assert page.evaluate("[...document.scripts].some((tag) => tag.src.includes('/standins/'))") is False
+    page.evaluate("setConsent({Analytics: true}); analytics.track('granted')")
+    assert [call["args"][0] for call in sdk_calls(page, 2)] == ["Segment Consent Preference Updated", "granted"]
+
+
+def test_stats_and_bad_input_on_the_main_thread(site, page, runtime, console):
+    # An empty event name never leaves Analytics.js: it is handed to the plugin directly.
+    page.goto(main_page(site, runtime, "window['1flowDestination']()[0].track({event: {type: 'track', event: ''}});"
+                                       " analytics.identify(); analytics.page('Home');"
+                                       " var cyclic = {}; cyclic.self = cyclic; analytics.track('Cyclic', cyclic);"
+                                       " analytics.track('Good', {n: 1})"))
+    assert [call["args"] for call in sdk_calls(page, 1)] == [["Good", {"n": 1}]]
+    page.wait_for_function("oneflowWeb.stats().received === 5")
+    stats = page.evaluate("oneflowWeb.stats()")
+    assert (stats["delivered"], stats["calls"], stats["unserialisable"]) == (1, 1, 1)
+    assert stats["skipped"] == {"failed field checks": 2, "no subscription matched": 1}
+    assert any('"event_name"' in line for line in console if line.startswith("warning:"))
+
+
+def test_the_buffer_limit_on_the_main_thread_drops_the_oldest(site, page, runtime):
+    page.goto(main_page(site, runtime, "for (var i = 0; i < 8; i++) analytics.track('e' + i);", data_buffer_limit="5"))
+    assert [call["args"][0] for call in sdk_calls(page, 5)] == ["e3", "e4", "e5", "e6", "e7"]
+    assert page.evaluate("oneflowWeb.stats().dropped") == 3

@@ -309,7 +309,7 @@ def test_debug_says_when_events_are_saved_and_replayed(site, page, console):
     assert not any(KEY in line for line in console)
 
 
-def test_on_the_main_thread_too_events_held_when_the_visitor_leaves_are_delivered_by_the_next_page(site, page):
-    leave_with_held(page, slow_page(site, "micropython", "analytics.track('one')", data_thread="main"), 1)
-    open_page(page, site, "micropython", data_thread="main")
+def test_on_the_main_thread_too_events_held_when_the_visitor_leaves_are_delivered_by_the_next_page(site, page, runtime):
+    leave_with_held(page, slow_page(site, runtime, "analytics.track('one')", data_thread="main"), 1)
+    open_page(page, site, runtime, data_thread="main")
     assert events_sent(page) == ["one"]

@@ -65,6 +65,35 @@ def test_sdk_that_never_becomes_ready_times_out_with_a_clear_error(site, page, r
     assert_page_and_analytics_unaffected(page, errors)
 
 
+# Each fault, and the words its console error and oneflowWeb.started's rejection share.
+FAULTS = {
+    "the SDK answers 404": ({"sdk_url": "/cdn/missing-1flow.js"}, "could not be loaded"),
+    "the SDK never becomes ready": ({"sdk_url": "/cdn/silent-1flow.js", "data_sdk_timeout": "500"},
+                                    "did not become ready within 0.5 s"),
+    "a runtime file answers 404": ({}, "python/worker.mpy (HTTP 404)"),
+    "the API key is blank": ({"data_api_key": " "}, "projectApiKey"),
+    "the runtime is unknown": ({"data_runtime": "ruby"}, 'Unknown runtime "ruby"'),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_each_fault_is_one_console_error_and_rejects_started_with_it(site, page, fault):
+    attributes, words = FAULTS[fault]
+    attributes = dict(attributes)
+    site.add("/cdn/silent-1flow.js", "window.notOneFlow = true;", "text/javascript")
+    page.route(site.origin + "/cdn/missing-1flow.js", lambda route: route.fulfill(status=404, body=""))
+    if fault == "a runtime file answers 404":
+        page.route(site.assets + "python/worker.mpy", lambda route: route.fulfill(status=404, body=""))
+    sdk_url = site.origin + attributes.pop("sdk_url") if "sdk_url" in attributes else None
+    ours = []
+    page.on("console", lambda message: message.type == "error" and message.text.startswith("[1Flow Web (Actions)]")
+            and ours.append(message.text))
+    page.goto(tag_page(site, "micropython", "analytics.track('held')", sdk_url=sdk_url, **attributes))
+    rejection = page.evaluate("oneflowWeb.started.then(() => 'resolved', (error) => error.message)")
+    assert words in rejection
+    assert len(ours) == 1 and words in ours[0], ours
+
+
 def test_slow_sdk_within_the_timeout_gets_every_held_event_in_order(site, page, runtime):
     # The 2022 stand-in, loading its configuration (and setting window.glob) only after 1.5 s.
     sdk_url = pages.standin_url(site) + "?config=1500"
@@ -161,14 +190,33 @@ def test_buffer_beyond_its_limit_drops_the_oldest_counts_them_and_warns_once(sit
     assert len([line for line in console if "the oldest are dropped" in line]) == 1
 
 
-def test_events_held_then_a_burst_of_ten_thousand_arrive_complete_and_in_order(site, page, runtime):
-    # 50 held while Python starts, then 10,000 at once: the order holds across the ready boundary.
-    page.goto(tag_page(site, runtime, "for (var i = 0; i < 50; i++) analytics.track('held', {i: i})"))
-    sdk_calls(page, 50)
-    page.evaluate("""() => { const plugin = window['1flowDestination']()[0];
-        for (let i = 50; i < 10050; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}}); }""")
-    page.wait_for_function("oneflowStandIn.calls.length >= 10050", timeout=60000)
-    assert page.evaluate("oneflowStandIn.calls.map(c => c.args[1].i)") == list(range(10050))
+# 10,000 events in 40 batches, one every 10 ms, the SDK becoming ready (window.glob) after the 20th:
+# Python and the SDK are ready while the burst goes on. `window.states` is the destination's
+# state at each batch.
+BURST_ACROSS_READY = """() => new Promise((resolve) => {
+  const plugin = window['1flowDestination']()[0];
+  window.states = [];
+  let batch = 0;
+  (function next() {
+    states.push(oneflowWeb.stats().state);
+    for (let i = batch * 250; i < (batch + 1) * 250; i++) plugin.track({event: {type: 'track', event: 'burst', properties: {i}}});
+    if (++batch === 20) window.glob = {};
+    if (batch < 40) setTimeout(next, 10); else resolve();
+  })();
+})"""
+
+
+@pytest.mark.parametrize("thread", ["worker", "main"])
+def test_a_burst_of_ten_thousand_events_across_the_moment_python_becomes_ready_arrives_complete_and_in_order(
+        site, page, runtime, thread):
+    page.goto(tag_page(site, runtime, sdk_url=pages.standin_url(site) + "?config=600000", data_thread=thread,
+                       data_buffer_limit="10000", data_sdk_timeout="600000"))
+    page.wait_for_function("window.oneflowStandIn !== undefined")  # Python has read the settings; glob comes later
+    page.evaluate(BURST_ACROSS_READY)
+    page.wait_for_function("oneflowStandIn.calls.length >= 10000", timeout=60000)
+    assert page.evaluate("oneflowStandIn.calls.map(c => c.args[1].i)") == list(range(10000))
+    states = page.evaluate("states")
+    assert states[0] == "loading" and states[-1] == "ready", states
 
 
 def test_stats_count_received_delivered_and_skipped_with_reasons(site, page, runtime):
