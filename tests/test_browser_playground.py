@@ -107,6 +107,16 @@ def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keep
                                     "The answer below is from the last run.")
     assert cards(page) == before
     assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == ["event", 35]
+    assert_no_run_answered_the_bad_input(page)
+
+
+def assert_no_run_answered_the_bad_input(page):
+    """A run on the bad input would have answered before one on good input does: count the answers."""
+    answers = page.evaluate("oneflowPlayground.answers")
+    page.fill("#event", '{"type": "track", "event": "After"}')
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("(n) => oneflowPlayground.answers > n", arg=answers)
+    assert page.evaluate("oneflowPlayground.answers") == answers + 1
 
 
 def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site, page):
@@ -117,6 +127,8 @@ def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site,
     assert page.inner_text("#input-error").startswith(
         "The settings editor does not hold valid JSON: line 1, column 15: Expected double-quoted property name.")
     assert page.evaluate("oneflowPlayground.answers") == before
+    page.fill("#settings", "")
+    assert_no_run_answered_the_bad_input(page)
 
 
 def test_a_good_run_after_bad_json_clears_the_message(site, page):
@@ -192,19 +204,21 @@ def test_running_needs_no_network_and_everything_comes_from_dist(site, page, con
     assert not [url for url in requests if "1flow" in url.lower()]  # no SDK, not even the stand-in
 
 
-@pytest.mark.parametrize("runtime, missing, says", [
-    ("micropython", "python/playground.mpy", "[404] Unable to fetch "),
-    ("pyodide", "python/playground.py", "[404] Unable to fetch "),
-    ("micropython", "micropython/micropython.wasm", "Aborted(both async and sync fetching of the wasm failed)"),
-    ("micropython", "playground/playground.py", "")])
-def test_a_runtime_that_cannot_start_says_why_instead_of_answering(site, page, context, runtime, missing, says):
+# What the status says: the runtime's own words, which name the file unless MicroPython's wasm is missing.
+@pytest.mark.parametrize("runtime, missing, says, names_the_file", [
+    ("micropython", "python/playground.mpy", "[404] Unable to fetch ", True),
+    ("pyodide", "python/playground.py", "[404] Unable to fetch ", True),
+    ("micropython", "micropython/micropython.wasm", "Aborted(both async and sync fetching of the wasm failed)", False),
+    ("micropython", "playground/playground.py", "", True)])
+def test_a_runtime_that_cannot_start_says_why_instead_of_answering(site, page, context, runtime, missing, says,
+                                                                    names_the_file):
     context.route(site.assets + missing, lambda route: route.fulfill(status=404, body="missing"))
     page.goto(site.assets + "playground/?runtime=" + runtime)
     page.wait_for_selector("#status.error", timeout=60000)
     status = page.inner_text("#status")
     assert status.startswith("No answer: %s could not start: " % {"pyodide": "Pyodide"}.get(runtime, "MicroPython")
                              + says), status
-    assert missing.rsplit("/", 1)[1] in status or "wasm" in missing
+    assert (missing.rsplit("/", 1)[1] in status) == names_the_file, status
     assert cards(page) == []
 
 
