@@ -47,11 +47,16 @@ CPYTHON_ONLY = {"cli.py", "__main__.py"}
 BUNDLES = {"worker": {"explain.py", "bridge.py"}, "main": {"explain.py", "worker.py"},
            "playground": {"bridge.py", "worker.py"}}
 
-# dist/oneflow-web.js is one file, written from these parts of static/loader/, in this order,
-# inside one function (see hub.js).
+# The loader: ES modules in static/loader/, bundled by esbuild (pinned in package-lock.json) from
+# two entries into the classic script a site includes (minified, with a source map) and the
+# module bundlers import (unminified: webpack and Vite read the comments on its import()s).
 LOADER = STATIC / "loader"
-LOADER_PARTS = ["hub.js", "life.js", "plugin.js", "middleware.js", "consent.js", "persist.js", "sdk.js", "downloads.js", "runtime.js", "worker.js", "faults.js",
-                "script-tag.js"]
+ESBUILD = NODE_MODULES / ".bin" / "esbuild"
+LOADER_BUILDS = [
+    ("script-tag.js", "oneflow-web.js", ["--format=iife", "--minify", "--sourcemap",
+                                          "--banner:js=/*! oneflow-web %(version)s | MIT */"]),
+    ("module.js", "esm/oneflow-web.mjs", ["--format=esm"]),
+]
 
 # The standard-library modules a Pyodide page imports, by Pyodide's own start, PyScript's and
 # the package's (traced in Chromium, in a worker and on the main thread): the lean
@@ -125,7 +130,7 @@ def build() -> None:
             wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
             if path.is_file() and wanted:
                 shutil.copy2(path, target_dir / path.name)
-    write_loader(DIST / "oneflow-web.js")
+    write_loader(DIST)
     write_lean_stdlib(DIST / "pyodide" / "python_stdlib.zip")
     write_bundles(DIST / "python")
     fill_in(DIST / "playground" / "playground.js", "var PRESETS = [];", "var PRESETS = %s;" % json.dumps(presets()))
@@ -134,18 +139,17 @@ def build() -> None:
 
 
 def write_loader(target: pathlib.Path) -> None:
-    """The loader's parts as the one file a site includes, with what only the build knows.
-
-    Comment lines are left out (but hub.js's opening one): they are a third of what every
-    visitor would download, and the parts in static/loader/ keep them."""
-    from oneflow_web.definition import DEFAULT_SDK_URL
-    parts = "\n".join((LOADER / name).read_text() for name in LOADER_PARTS)
-    header, code = parts.split("*/\n", 1)
-    kept = [line for line in code.splitlines(True) if line.strip() and not line.lstrip().startswith("//")]
-    body = "".join("  " + line for line in (header + "*/\n").splitlines(True) + kept)
-    target.write_text("(function () {\n  'use strict';\n\n%s})();\n" % body)
-    fill_in(target, "var PYSCRIPT_MODULES = [];", "var PYSCRIPT_MODULES = %s;" % json.dumps(pyscript_modules()))
-    fill_in(target, "var DEFAULT_SDK_URL = '';", "var DEFAULT_SDK_URL = %s;" % json.dumps(DEFAULT_SDK_URL))
+    """The loader (static/loader/) bundled by esbuild into `target` (dist/): each entry of
+    LOADER_BUILDS, with what only the build knows given to esbuild as `define`s (config.js)."""
+    from oneflow_web.definition import DEFAULT_SDK_URL, VERSION
+    defines = {"ONEFLOW_VERSION": VERSION, "ONEFLOW_DEFAULT_SDK_URL": DEFAULT_SDK_URL,
+               "ONEFLOW_PYSCRIPT_MODULES": pyscript_modules()}
+    common = ["--bundle", "--log-level=warning", "--charset=utf8"] + [
+        "--define:%s=%s" % (name, json.dumps(value)) for name, value in defines.items()]
+    for entry, output, options in LOADER_BUILDS:
+        log("bundling static/loader/%s into dist/%s" % (entry, output))
+        subprocess.run([str(ESBUILD), str(LOADER / entry), "--outfile=%s" % (target / output), *common,
+                        *(option % {"version": VERSION} for option in options)], check=True, cwd=ROOT)
 
 
 def pyscript_modules() -> list:
