@@ -180,3 +180,34 @@ analytics.load({writeKey: 'test-write-key', cdnURL: CDN_URL, cdnSettings: CDN_SE
     return site.page(
         _head(site, settings, first) + "<script src='%s'></script>\n<script>%s</script>\n%s\n<script>%s</script>\n"
         "</head><body></body></html>" % (consent_tools_url(site), wrapper, tag, calls))
+
+
+# A site's app that installs the destination from the ES-module entry (dist/esm/oneflow-web.mjs), as a
+# bundler would take it: bundled once per server with esbuild into one classic script. The page sets
+# `MODULE_APP` ({assetsUrl, sdkUrl, runtime, remotePlugins}) first; the app loads Analytics.js with
+# `plugins: [oneflowDestination({assetsUrl, sdkUrl, runtime})]` into window.analytics.
+MODULE_APP = "/site/module-app.js"
+MODULE_APP_SOURCE = """
+import { oneflowDestination } from %s;
+const app = window.MODULE_APP;
+window.analytics = AnalyticsNext.AnalyticsBrowser.load({
+  writeKey: 'test-write-key', cdnURL: CDN_URL,
+  cdnSettings: Object.assign({}, CDN_SETTINGS, {remotePlugins: app.remotePlugins}),
+  plugins: [oneflowDestination({assetsUrl: app.assetsUrl, sdkUrl: app.sdkUrl, runtime: app.runtime})]
+}, {integrations: {'Segment.io': false}});
+"""
+
+
+def module_app_url(site) -> str:
+    if MODULE_APP not in site.generated:
+        source = MODULE_APP_SOURCE % json.dumps(str(build.DIST / "esm" / "oneflow-web.mjs"))
+        result = subprocess.run([str(build.ESBUILD), "--bundle", "--format=iife", "--sourcefile=module-app.js",
+                                 "--log-level=warning"], input=source, check=True, capture_output=True, text=True)
+        site.add(MODULE_APP, result.stdout, "text/javascript")
+    return site.origin + MODULE_APP
+
+
+def module_app_page(site, app: dict, before: str = "", calls: str = "") -> str:
+    """The module app (`app` is its MODULE_APP), after `before` (HTML), then the site's calls."""
+    return site_page(site, "%s\n<script>window.MODULE_APP = %s;</script>\n<script src='%s'></script>\n<script>%s</script>"
+                     % (before, json.dumps(app), module_app_url(site), calls))
