@@ -5,6 +5,8 @@
     python build.py serve           build if needed, then serve dist/, the demo and the playground on 127.0.0.1
     python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
     python build.py bench [ARGS]    the same installs, then the benchmark (tests/benchmark.py)
+    python build.py pack            build if needed, then write the npm package `oneflow-web` as a tarball
+                                    in build/ and print its path (the last line)
 
 dist/ is self-contained and relocatable: the loader finds every other file relative to
 its own URL, so the folder can be served from any path or origin. This file uses only the
@@ -26,6 +28,8 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 STATIC = ROOT / "static"
+# What the npm package adds to a build (its declarations and README): not part of dist/.
+NPM_SOURCES = STATIC / "npm"
 PACKAGE = ROOT / "src" / "oneflow_web"
 NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
@@ -118,7 +122,7 @@ def build() -> None:
         shutil.rmtree(DIST)
     DIST.mkdir()
     for path in STATIC.rglob("*"):
-        if path.is_file() and LOADER not in path.parents:
+        if path.is_file() and LOADER not in path.parents and NPM_SOURCES not in path.parents:
             target = DIST / path.relative_to(STATIC)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
@@ -420,6 +424,77 @@ def serve(options) -> None:
     except KeyboardInterrupt:
         pass
 
+# The npm package (`python build.py pack`), for apps that install Analytics.js from npm and pass
+# destinations as plugins. Its entry is the ES module (dist/esm/), its types are written by hand
+# (static/npm/index.d.ts), and assets/ is what dist/ holds for visitors: the files a site serves
+# at `assetsUrl`, named here one by one so that the demo, the playground, the SDK stand-ins and
+# Analytics.js's own bundles (the site has its own) never reach a site's public folder.
+PACKED = ROOT / "build"
+NPM_STAGING = PACKED / "npm"
+ASSETS = ["oneflow-web.js", "oneflow-web.js.map", "oneflow-worker.py", "pyscript", "pyodide", "micropython", "python"]
+# The Analytics.js the package is tested with (package-lock.json) is inside this range.
+ANALYTICS_NEXT_RANGE = "^1.84.3"
+
+
+def pack() -> pathlib.Path:
+    """Build if needed, stage the package, and have npm pack it: return the tarball's path."""
+    if not is_built():
+        build()
+    stage_package(NPM_STAGING)
+    return npm_pack(NPM_STAGING, PACKED)
+
+
+def stage_package(target: pathlib.Path) -> None:
+    """The package's folder as npm will pack it: package.json, the entry, its types, assets/."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "assets").mkdir(parents=True)
+    for name in ASSETS:
+        source = DIST / name
+        if source.is_dir():
+            shutil.copytree(source, target / "assets" / name)
+        else:
+            shutil.copy2(source, target / "assets" / name)
+    shutil.copy2(DIST / "esm" / "oneflow-web.mjs", target / "index.js")
+    shutil.copy2(NPM_SOURCES / "index.d.ts", target / "index.d.ts")
+    shutil.copy2(NPM_SOURCES / "README.md", target / "README.md")
+    shutil.copy2(ROOT / "LICENSE", target / "LICENSE")
+    (target / "package.json").write_text(json.dumps(package_manifest(), indent=2) + "\n")
+
+
+def package_manifest() -> dict:
+    """package.json: an ES module with types, runtime files under ./assets/*, no dependencies
+    (the runtime files are inside), and Analytics.js as a peer: the site brings its own."""
+    from oneflow_web.definition import VERSION
+    return {
+        "name": "oneflow-web",
+        "version": VERSION,
+        "description": "Segment's 1Flow Web (Actions) destination for Analytics.js, written in Python that runs "
+                       "in the browser (PyScript: MicroPython or Pyodide).",
+        "license": "MIT",
+        "type": "module",
+        "main": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": {"types": "./index.d.ts", "default": "./index.js"},
+            "./assets/*": "./assets/*",
+            "./package.json": "./package.json",
+        },
+        "files": ["index.js", "index.d.ts", "assets/"],
+        # Importing the entry runs nothing (a server renders without a page); only calls do.
+        "sideEffects": False,
+        "peerDependencies": {"@segment/analytics-next": ANALYTICS_NEXT_RANGE},
+        "keywords": ["segment", "analytics", "analytics-next", "destination", "1flow", "pyscript"],
+    }
+
+
+def npm_pack(folder: pathlib.Path, destination: pathlib.Path) -> pathlib.Path:
+    """`npm pack` (which adds README.md, LICENSE and package.json to `files` itself), into `destination`."""
+    log("packing %s" % folder)
+    done = subprocess.run(["npm", "pack", "--json", "--pack-destination", str(destination)], cwd=folder,
+                          check=True, capture_output=True, text=True)
+    return destination / json.loads(done.stdout)[0]["filename"]
+
 
 def install() -> pathlib.Path:
     """Install everything a fresh Debian machine lacks and build; return the venv's Python."""
@@ -455,6 +530,7 @@ def main() -> None:
     serve_parser.add_argument("--runtime", default="micropython", choices=["micropython", "pyodide"])
     # Everything after "test" or "bench" is passed on as it is, options included (`test -x -k csp`).
     commands.add_parser("test", add_help=False, help="install everything, build, run all tests (arguments go to pytest)")
+    commands.add_parser("pack", help="build if needed, then write the npm package's tarball and print its path")
     commands.add_parser("bench", add_help=False, help="install everything, build, run the benchmark (arguments go to it)")
     options, passed_on = parser.parse_known_args()
     if passed_on and options.command not in ("test", "bench"):
@@ -465,6 +541,8 @@ def main() -> None:
         sys.exit(test(passed_on))
     elif options.command == "bench":
         sys.exit(bench(passed_on))
+    elif options.command == "pack":
+        print(pack())
     else:
         build()
 
