@@ -1,12 +1,9 @@
-"""The ES-module entry for bundlers (dist/esm/oneflow-web.mjs), imported under Node as a server rendering
-the page would: nothing runs at import time, and the factory is made without a page."""
+"""The ES-module entry for bundlers (dist/esm/oneflow-web.mjs, the npm package's index.js), imported from the
+installed package under Node as a server rendering the page would: nothing runs at import time, and the
+factory is made without a page."""
 import json
 import re
 import subprocess
-
-import build
-
-MODULE = build.DIST / "esm" / "oneflow-web.mjs"
 
 # Every global a page has and Node does not (or, for navigator, need not): each read is recorded.
 IMPORT_UNDER_NODE = """
@@ -15,7 +12,7 @@ for (const name of ['window', 'document', 'navigator', 'location', 'localStorage
   Object.defineProperty(globalThis, name, {configurable: true, get() { touched.push(name); return undefined; }});
 }
 const result = {};
-const module = await import(%(url)s);
+const module = await import('oneflow-web');
 result.exports = Object.keys(module);
 result.type = typeof module.oneflowDestination;
 for (const options of [undefined, {}, {assetsUrl: ''}, {projectApiKey: 'k'}]) {
@@ -34,30 +31,30 @@ console.log(JSON.stringify(result));
 """
 
 
-def import_under_node() -> dict:
-    if not build.is_built():
-        build.build()
-    done = subprocess.run(["node", "--input-type=module"], input=IMPORT_UNDER_NODE % {"url": json.dumps(MODULE.as_uri())},
+def import_under_node(npm_app) -> dict:
+    """IMPORT_UNDER_NODE's findings, run in the app that installed the package."""
+    done = subprocess.run(["node", "--input-type=module"], input=IMPORT_UNDER_NODE, cwd=npm_app.folder,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_the_module_imports_under_node_and_makes_a_factory_without_touching_a_page():
-    result = import_under_node()
+def test_the_package_imports_under_node_and_makes_a_factory_without_touching_a_page(npm_app):
+    result = import_under_node(npm_app)
     assert result["exports"] == ["oneflowDestination"] and result["type"] == "function"
     assert result["factory"] == "function" and result["pluginName"] == "1Flow Web (Actions)"
     assert result["touched"] == []
 
 
-def test_calling_it_without_assets_url_is_a_clear_error():
-    for message in import_under_node()["missing"]:
+def test_calling_it_without_assets_url_is_a_clear_error(npm_app):
+    for message in import_under_node(npm_app)["missing"]:
         assert message.startswith("[1Flow Web (Actions)] oneflowDestination() needs `assetsUrl`: the URL where your site "
-                                  "serves the contents of oneflow-web's dist/ folder"), message
+                                  "serves oneflow-web's runtime files (the npm package's assets/ folder"), message
+        assert "assetsUrl: '/oneflow/%s/'" % npm_app.manifest["version"] in message
 
 
-def test_pyscript_is_only_ever_imported_at_run_time_with_the_comments_bundlers_read():
-    source = MODULE.read_text()
+def test_pyscript_is_only_ever_imported_at_run_time_with_the_comments_bundlers_read(npm_app):
+    source = (npm_app.package / "index.js").read_text()
     assert not re.search(r"^\s*import\s[^(]", source, re.M), "a static import: bundlers would follow it"
     calls = re.findall(r"import\((.*?)\)", source, re.S)
     assert calls and all("/* webpackIgnore: true */" in call and "/* @vite-ignore */" in call for call in calls), calls

@@ -8,6 +8,9 @@ export var NAME = '1Flow Web (Actions)';
 export var FACTORY = '1flowDestination';
 export var VERSION = ONEFLOW_VERSION;
 export var PREFIX = '[' + NAME + ']';
+// The advice for a runtime file that does not load: often part of dist/, or another version's.
+export var SERVE_ALL = 'Serve the whole dist/ folder of oneflow-web ' + VERSION +
+  ' (in the npm package: assets/), not a part of it or another version\'s.';
 export var DEFAULT_BUFFER_LIMIT = 1000;
 export var DEFAULT_BOOT_TIMEOUT = 60000;
 export var DEFAULT_SDK_URL = ONEFLOW_DEFAULT_SDK_URL;

@@ -8,7 +8,7 @@
 // no worker is started to fail on it again (Pyodide's own fetch in the worker would leave an
 // uncaught error in the page's console beside ours).
 // Each fault here ends the start-up through `fail`, the plugin's (plugin.js).
-import { PYSCRIPT_MODULES, WORKER_SCRIPT } from './config.js';
+import { PYSCRIPT_MODULES, SERVE_ALL, WORKER_SCRIPT } from './config.js';
 import { hub } from './hub.js';
 import { clockNow, downloading, unlessLeaving } from './life.js';
 
@@ -69,7 +69,7 @@ function download(url, fail) {
   }
   function failed(error) {
     ended();
-    var message = 'Could not load ' + url + ' (' + error.message + '). Serve the whole dist/ folder beside oneflow-web.js.';
+    var message = 'Could not load ' + url + ' (' + error.message + '). ' + SERVE_ALL;
     if (/^HTTP /.test(error.message)) fail(message);
     else unlessLeaving(function () { fail(message); });
   }

@@ -5,7 +5,7 @@
 // policy, where a refusal is seen by no one here (Pyodide then waits forever). So the loader
 // compiles the smallest module there is first: a policy without 'wasm-unsafe-eval' refuses it.
 // Each fault ends the start-up through `fail`, the plugin's (plugin.js).
-import { WORKER_SCRIPT } from './config.js';
+import { SERVE_ALL, WORKER_SCRIPT } from './config.js';
 import { unlessLeaving } from './life.js';
 
 var stopWatching = function () {};
@@ -33,7 +33,7 @@ export function watchBoot(base, fail) {
   // The most useful report names the file that failed, if the browser saw one fail.
   function httpFailure(entries) {
     var failed = entries.filter(function (entry) { return entry.responseStatus >= 400 && ours(entry.name); })[0];
-    return failed && 'Could not load ' + failed.name + ' (HTTP ' + failed.responseStatus + '). Serve the whole dist/ folder beside oneflow-web.js.';
+    return failed && 'Could not load ' + failed.name + ' (HTTP ' + failed.responseStatus + '). ' + SERVE_ALL;
   }
   var observer = null;
   if (window.PerformanceObserver) {

@@ -5,19 +5,19 @@
 // page's are touched only when Analytics.js (or the site) calls the factory. The runtime files
 // (PyScript, the interpreters, our Python) are not in the bundle: the site serves dist/ at
 // `assetsUrl`, and they are loaded from there with import()s bundlers leave alone (runtime.js).
-import { FACTORY, NAME, PREFIX } from './config.js';
+import { FACTORY, NAME, PREFIX, VERSION } from './config.js';
 import { install, installed } from './install.js';
 
-// `options`: `assetsUrl` (required: where the site serves the contents of dist/, absolute or
-// relative to the page) and default settings, over which the settings the factory is called
+// `options`: `assetsUrl` (required: where the site serves the contents of dist/, which is the npm
+// package's assets/, absolute or relative to the page) and default settings, over which the settings the factory is called
 // with go (the workspace's, on the remote-plugin path). Returns a plugin factory, the same as
 // window['1flowDestination']: called with settings, it returns [plugin].
 export function oneflowDestination(options) {
   var assetsUrl = options && options.assetsUrl;
   if (typeof assetsUrl !== 'string' || !assetsUrl.trim()) {
-    throw new Error(PREFIX + ' oneflowDestination() needs `assetsUrl`: the URL where your site serves the contents ' +
-      'of oneflow-web\'s dist/ folder (oneflow-web.js, pyscript/, python/, ...), such as ' +
-      'oneflowDestination({ assetsUrl: \'/oneflow/\', projectApiKey: \'YOUR_1FLOW_APP_ID\' }).');
+    throw new Error(PREFIX + ' oneflowDestination() needs `assetsUrl`: the URL where your site serves oneflow-web\'s ' +
+      'runtime files (the npm package\'s assets/ folder: oneflow-web.js, pyscript/, python/, ...), such as ' +
+      'oneflowDestination({ assetsUrl: \'/oneflow/' + VERSION + '/\', projectApiKey: \'YOUR_1FLOW_APP_ID\' }).');
   }
   var defaults = {};
   Object.keys(options).forEach(function (key) {

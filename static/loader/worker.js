@@ -51,7 +51,7 @@ export function startWorker(base, core, runtime, files, plugin) {
     });
     return new Promise(plugin.whenLoaded);
   }).then(function () {
-    return worker.sync.start(hub.settings, hub.integration);
+    return worker.sync.start(hub.settings, hub.integration, hub.version);
   }).then(function (text) {
     if (!current()) return;
     performance.mark('oneflow-web: Python running');  // in the worker, answering its first call
