@@ -5,6 +5,8 @@
     python build.py serve           build if needed, then serve dist/, the demo and the playground on 127.0.0.1
     python build.py test [ARGS]     install everything (Chromium, pip and npm packages), build, run pytest
     python build.py bench [ARGS]    the same installs, then the benchmark (tests/benchmark.py)
+    python build.py pack            build if needed, then write the npm package `oneflow-web` as a tarball
+                                    in build/ and print its path (the last line)
 
 dist/ is self-contained and relocatable: the loader finds every other file relative to
 its own URL, so the folder can be served from any path or origin. This file uses only the
@@ -26,6 +28,8 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 STATIC = ROOT / "static"
+# What the npm package adds to a build (its declarations and README): not part of dist/.
+NPM_SOURCES = STATIC / "npm"
 PACKAGE = ROOT / "src" / "oneflow_web"
 NODE_MODULES = ROOT / "node_modules"
 VENV = ROOT / ".venv"
@@ -47,11 +51,16 @@ CPYTHON_ONLY = {"cli.py", "__main__.py"}
 BUNDLES = {"worker": {"explain.py", "bridge.py"}, "main": {"explain.py", "worker.py"},
            "playground": {"bridge.py", "worker.py"}}
 
-# dist/oneflow-web.js is one file, written from these parts of static/loader/, in this order,
-# inside one function (see hub.js).
+# The loader: ES modules in static/loader/, bundled by esbuild (pinned in package-lock.json) from
+# two entries into the classic script a site includes (minified, with a source map) and the
+# module bundlers import (unminified: webpack and Vite read the comments on its import()s).
 LOADER = STATIC / "loader"
-LOADER_PARTS = ["hub.js", "life.js", "plugin.js", "middleware.js", "consent.js", "persist.js", "sdk.js", "downloads.js", "runtime.js", "worker.js", "faults.js",
-                "script-tag.js"]
+ESBUILD = NODE_MODULES / ".bin" / "esbuild"
+LOADER_BUILDS = [
+    ("script-tag.js", "oneflow-web.js", ["--format=iife", "--minify", "--sourcemap",
+                                          "--banner:js=/*! oneflow-web %(version)s | MIT */"]),
+    ("module.js", "esm/oneflow-web.mjs", ["--format=esm"]),
+]
 
 # The standard-library modules a Pyodide page imports, by Pyodide's own start, PyScript's and
 # the package's (traced in Chromium, in a worker and on the main thread): the lean
@@ -113,7 +122,7 @@ def build() -> None:
         shutil.rmtree(DIST)
     DIST.mkdir()
     for path in STATIC.rglob("*"):
-        if path.is_file() and LOADER not in path.parents:
+        if path.is_file() and LOADER not in path.parents and NPM_SOURCES not in path.parents:
             target = DIST / path.relative_to(STATIC)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
@@ -125,7 +134,7 @@ def build() -> None:
             wanted = path.name in names if names else path.suffix in (".js", ".mjs", ".css")
             if path.is_file() and wanted:
                 shutil.copy2(path, target_dir / path.name)
-    write_loader(DIST / "oneflow-web.js")
+    write_loader(DIST)
     write_lean_stdlib(DIST / "pyodide" / "python_stdlib.zip")
     write_bundles(DIST / "python")
     fill_in(DIST / "playground" / "playground.js", "var PRESETS = [];", "var PRESETS = %s;" % json.dumps(presets()))
@@ -134,18 +143,17 @@ def build() -> None:
 
 
 def write_loader(target: pathlib.Path) -> None:
-    """The loader's parts as the one file a site includes, with what only the build knows.
-
-    Comment lines are left out (but hub.js's opening one): they are a third of what every
-    visitor would download, and the parts in static/loader/ keep them."""
-    from oneflow_web.definition import DEFAULT_SDK_URL
-    parts = "\n".join((LOADER / name).read_text() for name in LOADER_PARTS)
-    header, code = parts.split("*/\n", 1)
-    kept = [line for line in code.splitlines(True) if line.strip() and not line.lstrip().startswith("//")]
-    body = "".join("  " + line for line in (header + "*/\n").splitlines(True) + kept)
-    target.write_text("(function () {\n  'use strict';\n\n%s})();\n" % body)
-    fill_in(target, "var PYSCRIPT_MODULES = [];", "var PYSCRIPT_MODULES = %s;" % json.dumps(pyscript_modules()))
-    fill_in(target, "var DEFAULT_SDK_URL = '';", "var DEFAULT_SDK_URL = %s;" % json.dumps(DEFAULT_SDK_URL))
+    """The loader (static/loader/) bundled by esbuild into `target` (dist/): each entry of
+    LOADER_BUILDS, with what only the build knows given to esbuild as `define`s (config.js)."""
+    from oneflow_web.definition import DEFAULT_SDK_URL, VERSION
+    defines = {"ONEFLOW_VERSION": VERSION, "ONEFLOW_DEFAULT_SDK_URL": DEFAULT_SDK_URL,
+               "ONEFLOW_PYSCRIPT_MODULES": pyscript_modules()}
+    common = ["--bundle", "--log-level=warning", "--charset=utf8"] + [
+        "--define:%s=%s" % (name, json.dumps(value)) for name, value in defines.items()]
+    for entry, output, options in LOADER_BUILDS:
+        log("bundling static/loader/%s into dist/%s" % (entry, output))
+        subprocess.run([str(ESBUILD), str(LOADER / entry), "--outfile=%s" % (target / output), *common,
+                        *(option % {"version": VERSION} for option in options)], check=True, cwd=ROOT)
 
 
 def pyscript_modules() -> list:
@@ -416,6 +424,77 @@ def serve(options) -> None:
     except KeyboardInterrupt:
         pass
 
+# The npm package (`python build.py pack`), for apps that install Analytics.js from npm and pass
+# destinations as plugins. Its entry is the ES module (dist/esm/), its types are written by hand
+# (static/npm/index.d.ts), and assets/ is what dist/ holds for visitors: the files a site serves
+# at `assetsUrl`, named here one by one so that the demo, the playground, the SDK stand-ins and
+# Analytics.js's own bundles (the site has its own) never reach a site's public folder.
+PACKED = ROOT / "build"
+NPM_STAGING = PACKED / "npm"
+ASSETS = ["oneflow-web.js", "oneflow-web.js.map", "oneflow-worker.py", "pyscript", "pyodide", "micropython", "python"]
+# The Analytics.js the package is tested with (package-lock.json) is inside this range.
+ANALYTICS_NEXT_RANGE = "^1.84.3"
+
+
+def pack() -> pathlib.Path:
+    """Build if needed, stage the package, and have npm pack it: return the tarball's path."""
+    if not is_built():
+        build()
+    stage_package(NPM_STAGING)
+    return npm_pack(NPM_STAGING, PACKED)
+
+
+def stage_package(target: pathlib.Path) -> None:
+    """The package's folder as npm will pack it: package.json, the entry, its types, assets/."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "assets").mkdir(parents=True)
+    for name in ASSETS:
+        source = DIST / name
+        if source.is_dir():
+            shutil.copytree(source, target / "assets" / name)
+        else:
+            shutil.copy2(source, target / "assets" / name)
+    shutil.copy2(DIST / "esm" / "oneflow-web.mjs", target / "index.js")
+    shutil.copy2(NPM_SOURCES / "index.d.ts", target / "index.d.ts")
+    shutil.copy2(NPM_SOURCES / "README.md", target / "README.md")
+    shutil.copy2(ROOT / "LICENSE", target / "LICENSE")
+    (target / "package.json").write_text(json.dumps(package_manifest(), indent=2) + "\n")
+
+
+def package_manifest() -> dict:
+    """package.json: an ES module with types, runtime files under ./assets/*, no dependencies
+    (the runtime files are inside), and Analytics.js as a peer: the site brings its own."""
+    from oneflow_web.definition import VERSION
+    return {
+        "name": "oneflow-web",
+        "version": VERSION,
+        "description": "Segment's 1Flow Web (Actions) destination for Analytics.js, written in Python that runs "
+                       "in the browser (PyScript: MicroPython or Pyodide).",
+        "license": "MIT",
+        "type": "module",
+        "main": "./index.js",
+        "types": "./index.d.ts",
+        "exports": {
+            ".": {"types": "./index.d.ts", "default": "./index.js"},
+            "./assets/*": "./assets/*",
+            "./package.json": "./package.json",
+        },
+        "files": ["index.js", "index.d.ts", "assets/"],
+        # Importing the entry runs nothing (a server renders without a page); only calls do.
+        "sideEffects": False,
+        "peerDependencies": {"@segment/analytics-next": ANALYTICS_NEXT_RANGE},
+        "keywords": ["segment", "analytics", "analytics-next", "destination", "1flow", "pyscript"],
+    }
+
+
+def npm_pack(folder: pathlib.Path, destination: pathlib.Path) -> pathlib.Path:
+    """`npm pack` (which adds README.md, LICENSE and package.json to `files` itself), into `destination`."""
+    log("packing %s" % folder)
+    done = subprocess.run(["npm", "pack", "--json", "--pack-destination", str(destination)], cwd=folder,
+                          check=True, capture_output=True, text=True)
+    return destination / json.loads(done.stdout)[0]["filename"]
+
 
 def install() -> pathlib.Path:
     """Install everything a fresh Debian machine lacks and build; return the venv's Python."""
@@ -451,6 +530,7 @@ def main() -> None:
     serve_parser.add_argument("--runtime", default="micropython", choices=["micropython", "pyodide"])
     # Everything after "test" or "bench" is passed on as it is, options included (`test -x -k csp`).
     commands.add_parser("test", add_help=False, help="install everything, build, run all tests (arguments go to pytest)")
+    commands.add_parser("pack", help="build if needed, then write the npm package's tarball and print its path")
     commands.add_parser("bench", add_help=False, help="install everything, build, run the benchmark (arguments go to it)")
     options, passed_on = parser.parse_known_args()
     if passed_on and options.command not in ("test", "bench"):
@@ -461,6 +541,8 @@ def main() -> None:
         sys.exit(test(passed_on))
     elif options.command == "bench":
         sys.exit(bench(passed_on))
+    elif options.command == "pack":
+        print(pack())
     else:
         build()
 

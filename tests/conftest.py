@@ -4,12 +4,15 @@ dist/ is served under /assets/oneflow/ while test pages live elsewhere on the or
 as on a real site, which also proves the loader finds its files relative to itself.
 """
 import functools
+import http.server
 import itertools
 import json
 import pathlib
 import select
 import socket
+import subprocess
 import sys
+import tarfile
 import threading
 import time
 
@@ -38,7 +41,12 @@ class TestHandler(build.DistHandler):
     """build.py's handler, plus what Playwright's routing gives the Chromium tests, for engines
     Playwright does not drive: a path Site.add()ed with a `status` answers with it (404), one with
     a `delay_ms` answers only after that long (a download still under way when the visitor leaves;
-    a client that goes away first is let go without an answer)."""
+    a client that goes away first is let go without an answer). Folders Site.serve()s are served
+    under their own prefixes (the npm package's assets/)."""
+
+    def __init__(self, *args, folders: dict, **kwargs):
+        self.folders = folders
+        super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
         found = self.generated.get(self.path.split("?")[0])
@@ -52,6 +60,13 @@ class TestHandler(build.DistHandler):
 
     def translate_path(self, path: str) -> str:
         """FRESH/<any name>/... is dist/ too: a URL space no browser has cached yet."""
+        for prefix, folder in self.folders.items():
+            if path.startswith(prefix):
+                dist, self.directory = self.directory, str(folder)  # one handler serves a connection's requests
+                try:
+                    return http.server.SimpleHTTPRequestHandler.translate_path(self, "/" + path[len(prefix):])
+                finally:
+                    self.directory = dist
         if path.startswith(FRESH):
             path = self.prefix + path[len(FRESH):].partition("/")[2]
         return super().translate_path(path)
@@ -82,8 +97,10 @@ class Site:
         if not build.is_built():
             build.build()
         self.generated = {}
+        self.folders = {}
         if profile is None:
-            handler = functools.partial(TestHandler, directory=str(build.DIST), generated=self.generated, prefix=ASSETS)
+            handler = functools.partial(TestHandler, directory=str(build.DIST), generated=self.generated, prefix=ASSETS,
+                                        folders=self.folders)
             self.server = build.DistServer(("127.0.0.1", 0), handler)
         else:
             self.server = network.make_server(0, self.generated, prefix=ASSETS, profile=profile, encodings=encodings)
@@ -103,6 +120,11 @@ class Site:
             self.generated[path] = (content_type, body, headers or {})
         return self.origin + path
 
+    def serve(self, prefix: str, folder: pathlib.Path) -> str:
+        """Serve `folder` under `prefix` (unthrottled Site only); return its URL."""
+        self.folders[prefix] = folder
+        return self.origin + prefix
+
     def fresh_assets(self) -> str:
         """dist/ under a URL of its own, which no browser has cached (an engine keeps its cache across tests)."""
         return "%s%s%d/" % (self.origin, FRESH, next(self._ids))
@@ -120,6 +142,44 @@ def site():
     site = Site()
     yield site
     site.server.shutdown()
+
+
+class NpmApp:
+    """`python3 build.py pack`'s tarball installed in an app's node_modules, as npm would: the package
+    extracted into node_modules/oneflow-web, and its peer, Analytics.js (with the rest of @segment),
+    linked from the project's node_modules (the package has no dependencies, so nothing else is
+    needed, and nothing is fetched)."""
+
+    def __init__(self, folder: pathlib.Path):
+        done = subprocess.run([sys.executable, str(build.ROOT / "build.py"), "pack"], check=True, capture_output=True,
+                              text=True, timeout=600)
+        self.stdout = done.stdout
+        self.tarball = pathlib.Path(done.stdout.strip().splitlines()[-1])
+        self.folder = folder
+        self.package = folder / "node_modules" / "oneflow-web"
+        self.package.mkdir(parents=True)
+        with tarfile.open(self.tarball) as tar:
+            members = tar.getmembers()
+            for member in members:
+                member.name = member.name.partition("/")[2]  # npm's tarballs hold package/...
+            tar.extractall(self.package, [member for member in members if member.name], filter="data")
+        (folder / "node_modules" / "@segment").symlink_to(build.NODE_MODULES / "@segment", target_is_directory=True)
+        self.manifest = json.loads((self.package / "package.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def npm_app(tmp_path_factory) -> NpmApp:
+    """One packed tarball per session, installed in an app folder."""
+    return NpmApp(tmp_path_factory.mktemp("npm-app"))
+
+
+NPM_ASSETS = "/npm/oneflow-web/assets/"
+
+
+@pytest.fixture(scope="session")
+def npm_assets(site, npm_app) -> str:
+    """The URL at which the site serves the installed package's assets/ folder."""
+    return site.serve(NPM_ASSETS, npm_app.package / "assets")
 
 
 def to_js(value) -> str:

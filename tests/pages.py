@@ -180,3 +180,44 @@ analytics.load({writeKey: 'test-write-key', cdnURL: CDN_URL, cdnSettings: CDN_SE
     return site.page(
         _head(site, settings, first) + "<script src='%s'></script>\n<script>%s</script>\n%s\n<script>%s</script>\n"
         "</head><body></body></html>" % (consent_tools_url(site), wrapper, tag, calls))
+
+
+# A site's app that installs the destination from the npm package (`python3 build.py pack`'s tarball,
+# installed in conftest.NpmApp's folder), as a bundler would take it: bundled once per server with
+# esbuild into one classic script. The page sets `MODULE_APP` ({assetsUrl, sdkUrl, runtime, and
+# remotePlugins or register}) first. The app loads Analytics.js into window.analytics with
+# `plugins: [oneflowDestination({assetsUrl, sdkUrl, runtime})]` or, with `register` (the API key),
+# without it, and registers the plugin by hand: `analytics.register(...await factory({projectApiKey}))`.
+MODULE_APP = "/site/module-app.js"
+MODULE_APP_SOURCE = """
+import { oneflowDestination } from 'oneflow-web';
+const app = window.MODULE_APP;
+const factory = oneflowDestination({assetsUrl: app.assetsUrl, sdkUrl: app.sdkUrl, runtime: app.runtime});
+window.analytics = AnalyticsNext.AnalyticsBrowser.load({
+  writeKey: 'test-write-key', cdnURL: CDN_URL,
+  cdnSettings: Object.assign({}, CDN_SETTINGS, {remotePlugins: app.remotePlugins}),
+  plugins: app.register ? [] : [factory]
+}, {integrations: {'Segment.io': false}});
+if (app.register) {
+  (async () => { await analytics.register(...await factory({projectApiKey: app.register})); })();
+}
+"""
+
+
+def bundle_app(folder, source: str, name: str = "module-app.js") -> str:
+    """`source` bundled by esbuild as an app in `folder` would be, its imports from folder/node_modules."""
+    return subprocess.run([str(build.ESBUILD), "--bundle", "--format=iife", "--sourcefile=" + name, "--log-level=warning"],
+                          input=source, check=True, capture_output=True, text=True, cwd=folder).stdout
+
+
+def module_app_url(site, npm_app) -> str:
+    if MODULE_APP not in site.generated:
+        site.add(MODULE_APP, bundle_app(npm_app.folder, MODULE_APP_SOURCE), "text/javascript")
+    return site.origin + MODULE_APP
+
+
+def module_app_page(site, npm_app, app: dict, before: str = "", calls: str = "", app_url: str = None) -> str:
+    """The module app (`app` is its MODULE_APP; `app_url`, another bundle of it), after `before` (HTML),
+    then the site's calls."""
+    return site_page(site, "%s\n<script>window.MODULE_APP = %s;</script>\n<script src='%s'></script>\n<script>%s</script>"
+                     % (before, json.dumps(app), app_url or module_app_url(site, npm_app), calls))

@@ -1,6 +1,8 @@
 """Delivery: each event's 1Flow calls in the shape of the SDK the page found, console lines, counts."""
 import json
 
+import pytest
+
 from oneflow_web import delivery, sdk
 
 
@@ -51,3 +53,15 @@ def test_prepare_gives_one_line_per_left_out_subscription_and_per_warned_trigger
     assert [level for level, _ in lines] == ["error", "warn"]
     assert lines[0][1].startswith('subscriptions[0] ("Bad"): ') and lines[0][1].endswith("the other subscriptions run.")
     assert json.loads(delivery.left_out_json(settings))[0]["subscription"] == 'subscriptions[0] ("Bad")'
+
+
+def test_prepare_refuses_a_loader_of_another_version_by_name():
+    from oneflow_web.definition import VERSION
+    settings = json.dumps({"projectApiKey": "k"})
+    assert delivery.prepare(settings, "null", VERSION)[0].api_key == "k"
+    with pytest.raises(ValueError) as refused:
+        delivery.prepare(settings, "null", "0.0.1")
+    assert str(refused.value) == (
+        "the runtime files (assets/) are oneflow-web %s, but the JavaScript that loads them is oneflow-web 0.0.1: "
+        "serve the assets/ folder of the same version as the package you import (node_modules/oneflow-web/assets), "
+        "under a path that carries the version, such as /oneflow/0.0.1/." % VERSION)

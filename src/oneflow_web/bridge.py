@@ -48,7 +48,7 @@ def _start() -> None:
     """
     hub = window.oneflowWeb
     try:
-        settings, destination, lines = delivery.prepare(hub.settings, hub.integration)
+        settings, destination, lines = delivery.prepare(hub.settings, hub.integration, hub.version)
     except (SettingsError, ValueError) as error:
         hub.fail(str(error))
         return

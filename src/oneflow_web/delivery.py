@@ -7,6 +7,7 @@ decided here, in pure Python, so it is the same on every runtime and testable un
 import json
 
 from . import sdk
+from .definition import VERSION
 from .destination import ERROR, ROUTINE, Destination
 from .events import parse_event
 from .settings import load_settings
@@ -16,12 +17,16 @@ from .settings import load_settings
 NEEDS_SDK = "sdk"
 
 
-def prepare(settings_text: str, integration_text: str = "null") -> tuple:
+def prepare(settings_text: str, integration_text: str = "null", loader_version: str = VERSION) -> tuple:
     """(settings, destination, console lines to show once) from the loader's settings text and
     what the Analytics instance's CDN settings hold for the destination (JSON, or "null").
+    `loader_version` is the JavaScript's (oneflowWeb.version), which must be ours (version_problem).
 
     Raises SettingsError, or ValueError for text that is not JSON, with the message to show.
     """
+    problem = version_problem(loader_version)
+    if problem:
+        raise ValueError(problem)
     settings = load_settings(json.loads(settings_text), json.loads(integration_text or "null"))
     lines = [("error", "%s is left out; the other subscriptions run." % problem.text())
              for problem in settings.left_out]
@@ -30,6 +35,17 @@ def prepare(settings_text: str, integration_text: str = "null") -> tuple:
     lines += [("warn", subscription.warning()) for subscription in settings.subscriptions
               if subscription.trigger.warnings]
     return settings, Destination(settings), lines
+
+
+def version_problem(loader_version: str) -> str:
+    """Python comes from the files a site serves (dist/, the npm package's assets/), the JavaScript
+    from a script tag or from an app's bundle: two copies a site upgrades apart. They talk through
+    the hub, whose shape only the same version knows, so another version is refused, by name."""
+    if loader_version == VERSION:
+        return ""
+    return ("the runtime files (assets/) are oneflow-web %s, but the JavaScript that loads them is oneflow-web %s: "
+            "serve the assets/ folder of the same version as the package you import (node_modules/oneflow-web/assets), "
+            "under a path that carries the version, such as /oneflow/%s/." % (VERSION, loader_version, loader_version))
 
 
 def consent_line(settings) -> str:

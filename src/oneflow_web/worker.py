@@ -2,8 +2,9 @@
 PyScript's `sync`. The page asks, Python answers with JSON text, and the page acts on the answer:
 Python decides, the page acts (a worker cannot touch `window` or `document`).
 
-    start(settings, integration)
-                        settings and what the CDN settings hold for the destination, both JSON;
+    start(settings, integration, version)
+                        settings and what the CDN settings hold for the destination, both JSON,
+                        and the loader's version (delivery.version_problem);
                         answers {"error": message}, or {"sdk": [url, key, timeoutMs], "consent": true
                         when the SDK waits for an event that consents, "reads": keys or null,
                         "leftOut": JSON text, "console": [[level, text], ...]}
@@ -26,9 +27,9 @@ _engine = {}
 _actions = []
 
 
-def start(settings_text: str, integration_text: str = "null") -> str:
+def start(settings_text: str, integration_text: str = "null", loader_version: str = delivery.VERSION) -> str:
     try:
-        settings, destination, lines = delivery.prepare(settings_text, integration_text)
+        settings, destination, lines = delivery.prepare(settings_text, integration_text, loader_version)
     except (SettingsError, ValueError) as error:
         return json.dumps({"error": str(error)})
     _engine["settings"], _engine["destination"] = settings, destination

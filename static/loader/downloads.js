@@ -7,18 +7,23 @@
 // A worker starts only once every file has answered: a file that fails is named once, and
 // no worker is started to fail on it again (Pyodide's own fetch in the worker would leave an
 // uncaught error in the page's console beside ours).
-var WORKER_SCRIPT = 'oneflow-worker.py';
+// Each fault here ends the start-up through `fail`, the plugin's (plugin.js).
+import { PYSCRIPT_MODULES, SERVE_ALL, WORKER_SCRIPT } from './config.js';
+import { hub } from './hub.js';
+import { clockNow, downloading, unlessLeaving } from './life.js';
+
 var downloads = {};  // url -> true while its bytes are arriving
 var lastProgress = 0;
 var bootTimer = null;
 
-// Resolves, once every file has answered, to whether all of them answered OK.
-function fetchAtOnce(runtime, thread, pythonPackage) {
+// Resolves, once every file has answered, to whether all of them answered OK. `base` is
+// where dist/ is served.
+export function fetchAtOnce(base, runtime, thread, pythonPackage, fail) {
   PYSCRIPT_MODULES.forEach(function (name) { preload('modulepreload', base + name); });
   // PyScript fetches the worker's script on this page, where a preload answers it.
   if (thread === 'worker') preload('preload', base + WORKER_SCRIPT, 'fetch');
   var answered = [runtime.interpreter].concat(runtime.files, [pythonPackage]).map(function (name) {
-    return download(base + name);
+    return download(base + name, fail);
   });
   return Promise.all(answered).then(function (oks) { return oks.every(Boolean); });
 }
@@ -38,7 +43,7 @@ function preload(rel, url, as) {
 // Read to the end, noting each chunk as progress; the browser keeps the response for the
 // interpreter, which asks for the same URL. Resolves, once the file has answered, to whether
 // it answered OK.
-function download(url) {
+function download(url, fail) {
   downloads[url] = true;
   downloading(true);
   return fetch(url).then(function (response) {
@@ -64,9 +69,9 @@ function download(url) {
   }
   function failed(error) {
     ended();
-    var message = 'Could not load ' + url + ' (' + error.message + '). Serve the whole dist/ folder beside oneflow-web.js.';
-    if (/^HTTP /.test(error.message)) hub.fail(message);
-    else unlessLeaving(function () { hub.fail(message); });
+    var message = 'Could not load ' + url + ' (' + error.message + '). ' + SERVE_ALL;
+    if (/^HTTP /.test(error.message)) fail(message);
+    else unlessLeaving(function () { fail(message); });
   }
 }
 
@@ -77,29 +82,29 @@ function download(url) {
 // waiting on itself, not on us. Python's first answer stops it; sdkTimeout covers the SDK.
 var analyticsLoaded = false;
 
-function progress() {
+export function progress() {
   lastProgress = clockNow();
 }
 
-function startBootClock(timeoutMs) {
+export function startBootClock(base, timeoutMs, fail) {
   progress();
   bootTimer = setInterval(function () {
     var waiting = Object.keys(downloads)[0];
     if (!waiting && !analyticsLoaded) return progress();
     if (clockNow() - lastProgress < timeoutMs) return;
     var seconds = timeoutMs / 1000 + ' s';
-    hub.fail(waiting
+    fail(waiting
       ? 'Python did not start: nothing arrived from ' + waiting + ' for ' + seconds + '. Check the network, and that every file of dist/ is served beside ' + base + 'oneflow-web.js.'
       : 'Python did not start within ' + seconds + ' of its files arriving and Analytics.js loading the destination. Check that every file of dist/ is served beside ' + base + 'oneflow-web.js.');
   }, Math.min(1000, timeoutMs / 4));
 }
 
 // Analytics.js has loaded the plugin: from now on Python not starting is ours to time.
-function bootClockLoaded() {
+export function bootClockLoaded() {
   analyticsLoaded = true;
   progress();
 }
 
-function stopBootClock() {
+export function stopBootClock() {
   clearInterval(bootTimer);
 }

@@ -10,19 +10,19 @@
 // out of the back/forward cache).
 var frozenMs = 0;
 var frozenAt = null;
-var leaving = false;
+export var leaving = false;
 var pendingDownloads = 0;
-var restored = 0;  // times the page came back from the back/forward cache
+export var restored = 0;  // times the page came back from the back/forward cache
 var parkedFaults = [];
 var NO_ANSWER_GRACE_MS = 200;
 var LEAVING_MS = 10000;  // a navigation that never left (cancelled, a download link) ends this
 
-function clockNow() {
+export function clockNow() {
   return (frozenAt === null ? performance.now() : frozenAt) - frozenMs;
 }
 
 // Calls `then` once `ms` of the clock have passed; returns a function that cancels it.
-function after(ms, then) {
+export function after(ms, then) {
   var end = clockNow() + ms;
   var timer = null;
   function check() {
@@ -35,7 +35,7 @@ function after(ms, then) {
 }
 
 // One of our downloads started (true) or ended (false).
-function downloading(started) {
+export function downloading(started) {
   pendingDownloads += started ? 1 : -1;
   if (started && pendingDownloads === 1) window.addEventListener('beforeunload', onBeforeUnload);
   if (!started && pendingDownloads === 0) window.removeEventListener('beforeunload', onBeforeUnload);
@@ -52,7 +52,7 @@ function onBeforeUnload() {
 // A download ended without an answer: `fault` is called a moment later (the browser may
 // abort a download before it says the page is going), unless the visitor is leaving or the
 // page is hidden; then `retry` (or, without one, `fault`) waits until the page is shown again.
-function unlessLeaving(fault, retry) {
+export function unlessLeaving(fault, retry) {
   setTimeout(function () {
     if (leaving || document.visibilityState === 'hidden') parkedFaults.push(retry || fault);
     else fault();
@@ -77,18 +77,22 @@ function thaw() {
   frozenAt = null;
 }
 
-window.addEventListener('pagehide', function (event) {
-  leaving = true;
-  if (event.persisted) freeze();
-});
-window.addEventListener('pageshow', function (event) {
-  if (!event.persisted) return;
-  restored++;
-  thaw();
-  back();
-});
-document.addEventListener('visibilitychange', function () {
-  if (document.visibilityState === 'visible' && parkedFaults.length) back();
-});
-document.addEventListener('freeze', freeze);
-document.addEventListener('resume', thaw);
+// Listens to the page's life from now on: called once, when the destination is installed on
+// the page (never when the module is imported: a server rendering the page has no window).
+export function watchPageLife() {
+  window.addEventListener('pagehide', function (event) {
+    leaving = true;
+    if (event.persisted) freeze();
+  });
+  window.addEventListener('pageshow', function (event) {
+    if (!event.persisted) return;
+    restored++;
+    thaw();
+    back();
+  });
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible' && parkedFaults.length) back();
+  });
+  document.addEventListener('freeze', freeze);
+  document.addEventListener('resume', thaw);
+}

@@ -5,7 +5,10 @@
 // copy of the event, and the event goes on only if `next(payload)` is called; next(null), no
 // call at all, or a function that throws drops it (counted as `blocked`). Middleware may be
 // asynchronous, so events pass through one after another and keep their order.
-function createMiddleware(counts, take) {
+import { NAME, PREFIX } from './config.js';
+import { toJson } from './json.js';
+
+export function createMiddleware(counts, take) {
   var functions = [];
   var previous = Promise.resolve();
 

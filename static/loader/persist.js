@@ -11,6 +11,10 @@
 // page is hidden is saved too; its answer is acted on only if its entry is still there.
 // Where consent categories may apply, nothing is saved: an event is stored only if it could
 // have been sent. `persist: false` turns it off.
+import { PREFIX, VERSION } from './config.js';
+import { consentMayApply } from './consent.js';
+import { hub } from './hub.js';
+
 var SAVED_PREFIX = 'oneflow-web:held:';
 var SAVED_VERSION = 1;
 var SAVED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -18,7 +22,7 @@ var SAVED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 // `page` is the plugin's side: `take()` hands over (and forgets) the events it holds, as JSON
 // text in order, `inFlight()` lists the worker's batch in flight, `giveBack(events)` puts
 // events taken back first in its queue.
-function createPersistence(settings, counts, bufferLimit, page) {
+export function createPersistence(settings, counts, bufferLimit, page) {
   var key = typeof settings.projectApiKey === 'string' ? settings.projectApiKey.trim() : '';
   var off = settings.persist === false || settings.persist === 'false' || !key;
   var keyPrefix = SAVED_PREFIX + encodeURIComponent(key) + ':';

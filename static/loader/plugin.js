@@ -4,42 +4,39 @@
 // for it (wantSdk): for the first event that consents; that event and the ones after it
 // are held until the SDK is there, then handed over again. Events not yet delivered when
 // the visitor leaves are saved for the next page (persist.js), which delivers them first.
+import { DEFAULT_BOOT_TIMEOUT, DEFAULT_BUFFER_LIMIT, NAME, PREFIX, VERSION } from './config.js';
+import { consentMayApply, integrationSettings } from './consent.js';
+import { bootClockLoaded, startBootClock, stopBootClock } from './downloads.js';
+import { stopWatchingBoot } from './faults.js';
+import { putBackWorkerHooks } from './hooks.js';
+import { hub } from './hub.js';
+import { pick, picked, toJson } from './json.js';
+import { createMiddleware } from './middleware.js';
+import { createPersistence } from './persist.js';
+import { boot } from './runtime.js';
+import { findSdk, preloadSdk } from './sdk.js';
 
-// BigInt has no JSON form; its decimal text keeps the value. A replacer slows every
-// stringify down, so it is only used for the rare event that needs it.
-function jsonValue(key, value) {
-  return typeof value === 'bigint' ? value.toString() : value;
+function whole(value, fallback) {
+  var number = Number(value);
+  return value != null && value !== '' && number > 0 && number % 1 === 0 ? number : fallback;
 }
 
-function toJson(event) {
-  try {
-    return JSON.stringify(event);
-  } catch (error) {
-    return JSON.stringify(event, jsonValue);
+// The CSP nonce the scripts we add get: the `nonce` setting, else our own tag's (`tag`, null
+// for the module), else that of a script already on the page. Analytics.js injects remote
+// plugins without one, and browsers hide the attribute, so it is read from the `nonce` property.
+function pageNonce(setting, tag) {
+  if (typeof setting === 'string' && setting) return setting;
+  if (tag && tag.nonce) return tag.nonce;
+  var scripts = document.getElementsByTagName('script');
+  for (var i = 0; i < scripts.length; i++) {
+    if (scripts[i].nonce) return scripts[i].nonce;
   }
+  return '';
 }
 
-// Python names the top-level keys its subscriptions read (null: it may read any), so
-// the rest of an event is never serialised, copied into the interpreter or parsed.
-function pick(event, keys) {
-  if (!keys || !event || typeof event !== 'object') return event;
-  var picked = Object.create(null);  // so that a read "__proto__" stays a plain key
-  for (var key in event) {
-    if (keys[key] === true && Object.prototype.hasOwnProperty.call(event, key)) picked[key] = event[key];
-  }
-  return picked;
-}
-
-// A saved event's text, cut down to the keys this page's subscriptions read.
-function picked(text, reads) {
-  try {
-    return toJson(pick(JSON.parse(text), reads));
-  } catch (error) {
-    return text;  // Python says what is wrong with it
-  }
-}
-
-function createPlugin(settings) {
+// The plugin for `settings`, starting Python from `base` (where dist/ is served); `tag` is the
+// loader's own script tag, if any. Its functions for Python go on the hub (hub.js).
+export function createPlugin(settings, base, tag) {
   var bufferLimit = whole(settings.bufferLimit, DEFAULT_BUFFER_LIMIT);
   var queue = [];
   var receive = null;
@@ -79,26 +76,26 @@ function createPlugin(settings) {
   started.catch(function () {});  // a fault is a console error already; no one need listen
 
   hub.settings = JSON.stringify(settings);
-  hub.nonce = pageNonce(settings.nonce);
+  hub.nonce = pageNonce(settings.nonce, tag);
   // Python starts once Analytics.js has loaded the plugin: the instance's CDN settings may
   // name our consent categories, and so decide whether the SDK may be fetched at once.
   var loaded = null;
   var onLoaded = new Promise(function (resolve) { loaded = resolve; });
-  hub.whenLoaded = function (start) {
+  function whenLoaded(start) {
     onLoaded.then(function () {
       if (state !== 'failed') start();
     });
-  };
+  }
   // Python names, as JSON, the top-level keys its subscriptions read (null: any), once it has
   // read the settings: from then on only those are kept of an event, held or saved, and the
   // events held already are cut down to them too.
-  hub.reading = function (readsJson) {
+  function reading(readsJson) {
     var keys = JSON.parse(readsJson);
     if (!keys) return;
     reads = Object.create(null);
     keys.concat(['messageId']).forEach(function (key) { reads[key] = true; });  // a saved event's identity
     queue = trimmed(queue);
-  };
+  }
   function trimmed(texts) {
     return reads ? texts.map(function (text) { return picked(text, reads); }) : texts;
   }
@@ -106,7 +103,7 @@ function createPlugin(settings) {
   // SDK first); in worker mode, receiveBatch(texts) takes every held event at once and
   // settles, with the index of the first that needs the SDK or null, when the worker's answer
   // has been acted on. `askForSdk` is given when the SDK waits for consent.
-  hub.ready = function (pythonReceive, pythonCounts, receiveBatch, askForSdk) {
+  function ready(pythonReceive, pythonCounts, receiveBatch, askForSdk) {
     if (state !== 'loading') return;
     endStartUp();
     receive = pythonReceive;
@@ -123,19 +120,19 @@ function createPlugin(settings) {
       queue = trimmed(saved).concat(queue);
       drain();
     });
-  };
+  }
   // The SDK asked for has arrived: the events held for it go to Python again, in order.
-  hub.resume = function () {
+  function resume() {
     if (state !== 'ready' || !waitingForSdk) return;
     waitingForSdk = false;
     drain();
-  };
+  }
   // Once: `fail` while starting (what watches the start-up calls it, so the page's own
   // troubles later never stop us), `stop` at any time (a worker may die after it was ready).
-  hub.fail = function (message) {
-    if (state === 'loading') hub.stop(message);
-  };
-  hub.stop = function (message) {
+  function fail(message) {
+    if (state === 'loading') stop(message);
+  }
+  function stop(message) {
     if (state === 'failed') return;
     endStartUp();
     state = 'failed';
@@ -145,12 +142,12 @@ function createPlugin(settings) {
     console.error(PREFIX + ' ' + message + (queue.length ? ' ' + queue.length + ' held event(s) were not delivered.' : ''));
     queue = [];
     settle.reject(new Error(message));
-  };
+  }
   // Python calls the SDK through this: one crossing with JSON text, so the SDK gets
   // plain objects made by the page's own JSON.parse. Method '' calls the command function.
   // JSON cannot carry undefined, which 1Flow's own destination passes where a field has no
   // value: `undefinedJson` lists where it goes ([argument] or [argument, key]).
-  hub.call = function (method, argsJson, undefinedJson) {
+  function call(method, argsJson, undefinedJson) {
     var sdk = findSdk();
     var args = JSON.parse(argsJson);
     if (undefinedJson) {
@@ -161,7 +158,7 @@ function createPlugin(settings) {
     }
     if (method) sdk[method].apply(sdk, args);
     else sdk.apply(undefined, args);
-  };
+  }
   hub.stats = function () {
     var python = pythonStats ? JSON.parse(pythonStats()) : {};
     return Object.assign({ state: state, error: failure, pending: queue.length, leftOut: JSON.parse(hub.leftOut) },
@@ -222,7 +219,7 @@ function createPlugin(settings) {
     try {
       wantSdk();
     } catch (error) {
-      hub.stop('could not load the 1Flow SDK: ' + error);
+      stop('could not load the 1Flow SDK: ' + error);
     }
   }
 
@@ -240,7 +237,7 @@ function createPlugin(settings) {
       }, function (error) {
         inFlight = [];
         counts.dropped += events.length;
-        hub.stop('the Python worker could not handle events: ' + (error && error.message || error));
+        stop('the Python worker could not handle events: ' + (error && error.message || error));
       });
       return;
     }
@@ -272,8 +269,14 @@ function createPlugin(settings) {
     stopWatchingBoot();
   }
 
-  startBootClock(whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT));
-  boot(settings.runtime, settings.thread);
+  // What Python calls (bridge.py on the main thread; worker.js, which plays its part, in worker mode).
+  var forPython = { whenLoaded: whenLoaded, reading: reading, ready: ready, resume: resume, fail: fail, stop: stop,
+    call: call };
+  Object.assign(hub, forPython);
+  startBootClock(base, whole(settings.bootTimeout, DEFAULT_BOOT_TIMEOUT), fail);
+  boot(base, settings.runtime, settings.thread, Object.assign({
+    loading: function () { return state === 'loading'; }
+  }, forPython));
 
   return {
     name: NAME,

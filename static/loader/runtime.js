@@ -3,6 +3,13 @@
 // (`files`), and our package as one file per thread (build.py writes python/THREAD.py and
 // .mpy: oneflow_web/__init__, which unpacks the other modules when it is imported), placed
 // where Python's file system has the package.
+import { PYSCRIPT_PLUGINS } from './config.js';
+import { fetchAtOnce, progress } from './downloads.js';
+import { watchBoot, webAssemblyAllowed } from './faults.js';
+import { setAsideWorkerHooks } from './hooks.js';
+import { unlessLeaving } from './life.js';
+import { startWorker } from './worker.js';
+
 var RUNTIMES = {
   micropython: { type: 'mpy', interpreter: 'micropython/micropython.mjs', files: ['micropython/micropython.wasm'],
     suffix: '.mpy' },
@@ -11,51 +18,28 @@ var RUNTIMES = {
     suffix: '.py' }
 };
 var DEFAULT_RUNTIME = 'micropython';
-// PyScript plugins we do not use: skipping them saves requests, and without "error"
-// PyScript never writes its error banner into the host page.
-var PYSCRIPT_PLUGINS = ['!error', '!codemirror', '!deprecations-manager', '!donkey',
-  '!py-editor', '!py-game', '!py-terminal'];
-// PyScript's core and the chunks it imports before it can start a worker; build.py writes
-// their (hashed) names.
-var PYSCRIPT_MODULES = [];
 
-// PyScript hands the functions of its worker hooks to each interpreter it starts as text, made
-// back into functions by the Function constructor: what a Content-Security-Policy without
-// 'unsafe-eval' refuses, on both threads. By default the one such hook serves `async` workers (pyscript.fs),
-// which ours is not. So while our interpreter starts, these hooks (the page's own too) are set
-// aside, and put back as soon as PyScript has read them: no 'unsafe-eval', nothing patched.
-var WORKER_JS_HOOKS = ['onReady', 'onBeforeRun', 'onBeforeRunAsync', 'onAfterRun', 'onAfterRunAsync'];
-var putBackWorkerHooks = function () {};
-
-function setAsideWorkerHooks(core) {
-  var kept = WORKER_JS_HOOKS.map(function (name) {
-    var hooks = core.hooks.worker[name];
-    var functions = Array.from(hooks);
-    hooks.clear();
-    return function () { functions.forEach(function (hook) { hooks.add(hook); }); };
-  });
-  putBackWorkerHooks = function () {
-    putBackWorkerHooks = function () {};
-    kept.forEach(function (putBack) { putBack(); });
-  };
-}
-
-function boot(runtimeName, threadName) {
+// Starts PyScript from `base` (where dist/ is served). `plugin` is what the plugin gives
+// Python (plugin.js): its `fail` ends the start-up, `loading()` says it has not ended yet.
+// PyScript and the interpreters are never imported statically: a bundler must leave these
+// runtime import()s alone (the comments tell webpack and Vite), and nothing is fetched before
+// the plugin starts.
+export function boot(base, runtimeName, threadName, plugin) {
   var name = runtimeName || DEFAULT_RUNTIME;
   var thread = threadName || 'worker';
   if (!Object.prototype.hasOwnProperty.call(RUNTIMES, name)) {
-    hub.fail('Unknown runtime "' + name + '": use "micropython" (the default) or "pyodide".');
+    plugin.fail('Unknown runtime "' + name + '": use "micropython" (the default) or "pyodide".');
     return;
   }
   if (thread !== 'main' && thread !== 'worker') {
-    hub.fail('Unknown thread "' + thread + '": use "worker" (the default) or "main".');
+    plugin.fail('Unknown thread "' + thread + '": use "worker" (the default) or "main".');
     return;
   }
-  stopWatchingBoot = watchBoot();
-  if (!webAssemblyAllowed()) return;
+  watchBoot(base, plugin.fail);
+  if (!webAssemblyAllowed(plugin.fail)) return;
   var runtime = RUNTIMES[name];
   var pythonPackage = 'python/' + thread + runtime.suffix;
-  var filesAnswered = fetchAtOnce(runtime, thread, pythonPackage);
+  var filesAnswered = fetchAtOnce(base, runtime, thread, pythonPackage, plugin.fail);
   var files = {};
   files[base + pythonPackage] = './oneflow_web/__init__' + runtime.suffix;
   if (thread === 'main') {
@@ -76,17 +60,17 @@ function boot(runtimeName, threadName) {
       document.head.appendChild(config);
     }
   });
-  import(base + 'pyscript/core.js').then(function (core) {
+  import(/* webpackIgnore: true */ /* @vite-ignore */ base + 'pyscript/core.js').then(function (core) {
     progress();
     setAsideWorkerHooks(core);  // before PyScript starts our interpreter, on either thread
     // A worker is not started for a destination that has failed (a file it needs did not load).
     if (thread !== 'worker') return;
     return filesAnswered.then(function (allOk) {
-      if (allOk && hub.stats().state === 'loading') return startWorker(core, runtime, files);
+      if (allOk && plugin.loading()) return startWorker(base, core, runtime, files, plugin);
     });
   }, function (error) {
     unlessLeaving(function () {
-      hub.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
+      plugin.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
     });
   });
 }

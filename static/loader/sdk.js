@@ -1,14 +1,18 @@
 // The 1Flow SDK: found where each generation lives, injected once (after a preload that
 // overlaps its download with Python's start), ready when the SDK itself says so.
+import { DEFAULT_SDK_URL } from './config.js';
+import { stopBootClock } from './downloads.js';
+import { putBackWorkerHooks } from './hooks.js';
+import { hub } from './hub.js';
+import { clockNow, downloading, leaving, unlessLeaving } from './life.js';
+
 var SDK_POLL_MS = 10;
-// build.py writes the default from definition.DEFAULT_SDK_URL.
-var DEFAULT_SDK_URL = '';
 
 // The 1Flow SDK, wherever it lives. The 2022 build declares `const _1flow` at the top of
 // a classic script: a global binding that only a lookup by name finds (window._1flow stays
 // undefined, and Python cannot see it). The newer build assigns window._1flow, which the
 // same lookup finds. A binding declared by a script that failed before setting it throws.
-function findSdk() {
+export function findSdk() {
   try {
     if (typeof _1flow !== 'undefined') return _1flow;
   } catch (error) {
@@ -31,7 +35,7 @@ var injected = null;
 // means: our script has loaded, and _1flow is the 2022 object with window.glob set (its
 // signal that its configuration has loaded), or a command function other than the one on
 // the page before the SDK ran (a queueing stub, such as Segment's, is not the SDK).
-function loadSdk(url, apiKey, timeoutMs, done) {
+export function loadSdk(url, apiKey, timeoutMs, done) {
   if (hub.failed) return;  // Python may start after a fault (a late analytics.load())
   stopBootClock();  // Python is running: it asks for the SDK once the settings are valid
   putBackWorkerHooks();  // on the main thread, PyScript has read them by now
@@ -112,7 +116,7 @@ function injectSdk(url, apiKey, onLoad, onError) {
 // injected once the settings are valid then takes the preloaded copy. Only where the
 // settings name a key and an http(s) URL (Python checks them all; one it refuses is
 // never injected), and never where the 2022 build is already on the page. No key is sent.
-function preloadSdk(settings) {
+export function preloadSdk(settings) {
   var key = settings.projectApiKey;
   var url;
   try {
