@@ -18,6 +18,7 @@ import { hub } from './hub.js';
 var SAVED_PREFIX = 'oneflow-web:held:';
 var SAVED_VERSION = 1;
 var SAVED_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+var LOCK_HELD_MS = 100;
 
 // `page` is the plugin's side: `take()` hands over (and forgets) the events it holds, as JSON
 // text in order, `inFlight()` lists the worker's batch in flight, `giveBack(events)` puts
@@ -53,11 +54,22 @@ export function createPersistence(settings, counts, bufferLimit, page) {
   function recount() {
     counts.saved = parked.reduce(function (sum, entry) { return sum + entry.events.length; }, 0);
   }
+  // Resolves to what work() returns, done under the Web Lock where there is one. The lock is
+  // held a moment after: Chromium hands a tab's localStorage writes to other tabs
+  // asynchronously, and the next tab to take the lock must read the entries this one removed
+  // as removed.
   function withLock(work) {
     if (!navigator.locks) return Promise.resolve(work());
-    return navigator.locks.request(SAVED_PREFIX + encodeURIComponent(key), work).then(null, function (error) {
-      // A lock refused (an opaque origin, say) is the only failure here: work() itself never throws.
-      return work();
+    return new Promise(function (resolve) {
+      var done = false;
+      navigator.locks.request(SAVED_PREFIX + encodeURIComponent(key), function () {
+        done = true;
+        resolve(work());
+        return new Promise(function (release) { setTimeout(release, LOCK_HELD_MS); });
+      }).catch(function () {
+        // A lock refused (an opaque origin, say) is the only failure here: work() itself never throws.
+        if (!done) resolve(work());
+      });
     });
   }
 
