@@ -1,7 +1,7 @@
 """The one seam between Python and the page on the main thread: only it touches JavaScript there.
 
-The loader (static/oneflow-web.js) publishes `window.oneflowWeb`, a small hub holding
-the settings as JSON, what the CDN settings hold for the destination (`integration`) and a few
+The loader (dist/oneflow-web.js, built from static/loader/) publishes `window.oneflowWeb`, a
+small hub holding the settings as JSON, what the CDN settings hold for the destination (`integration`) and a few
 functions: `whenLoaded(start)` once Analytics.js has loaded the plugin; `loadSdk(url, key,
 timeout, done)` injects the 1Flow SDK and answers `done(generation, problem)` once the SDK
 itself is usable or never will be; `reading(reads)` once the settings are valid, `reads` naming,
