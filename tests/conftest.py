@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
 import engines  # noqa: E402
 import network  # noqa: E402
+import pages  # noqa: E402
+import started as started_pages  # noqa: E402
 
 ASSETS = "/assets/oneflow/"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -223,6 +225,59 @@ def console(page) -> list:
     page.on("console", lambda message: messages.append("%s: %s" % (message.type, message.text)))
     page.on("pageerror", lambda error: messages.append("pageerror: %s" % error))
     return messages
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test (item.rep_call...), for fixtures that clean up after a failure."""
+    report = yield
+    setattr(item, "rep_" + report.when, report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def _started_pages():
+    """The session's started pages (tests/started.py), by what they were started with."""
+    shared = {}
+    yield shared
+    for page in shared.values():
+        page.close()
+
+
+@pytest.fixture
+def started(request, browser, site, _started_pages):
+    """`started(runtime, entry="script-tag", site_script="", **settings)`: a page whose destination has
+    started with these camelCase settings (projectApiKey, sdkUrl: the 2022 stand-in, unless given),
+    shared with the other tests that ask for the same, reset for this one (tests/started.py). After the
+    test, a call the stand-in flagged fails it."""
+    used = []
+
+    def start(runtime: str, entry: str = "script-tag", site_script: str = "", **settings) -> started_pages.StartedPage:
+        settings = {"projectApiKey": "shared-page-key", "sdkUrl": pages.standin_url(site), "runtime": runtime,
+                    **settings}
+        key = (entry, site_script, json.dumps(settings, sort_keys=True))
+        shared = _started_pages.get(key)
+        if shared is None:
+            shared = _started_pages[key] = started_pages.StartedPage(browser, site, entry, settings, site_script)
+            shared.reset()
+        used.append((key, shared))
+        return shared
+
+    yield start
+    failed = getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed
+    flagged = []
+    for key, shared in used:
+        print("console of the started page:\n  %s" % "\n  ".join(line[:500] for line in shared.console))
+        try:
+            if failed:
+                raise RuntimeError("its test failed")
+            flagged += shared.reset()
+        except Exception:
+            _started_pages.pop(key, None)
+            shared.close()
+            if not failed:
+                raise
+    assert not flagged, "the 1Flow stand-in flagged calls the real SDK would not accept: %s" % flagged
 
 
 def sdk_calls(page, count: int, timeout: float = 30000) -> list:

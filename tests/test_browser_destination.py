@@ -24,57 +24,57 @@ PROPERTIES = {"order": {"id": "o-1", "items": [{"sku": "a", "qty": 2}, {"sku": "
               "tags": ["x", "y"], "empty": {}, "none": None, "flag": False}
 
 
-def test_identify_reaches_log_user_with_user_id_and_traits(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.identify('user-1', %s)" % json.dumps(TRAITS)))
+def test_identify_reaches_log_user_with_user_id_and_traits(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.identify('user-1', %s)" % json.dumps(TRAITS))
     call, = sdk_calls(page, 1)
     assert call["method"] == "logUser"
     assert call["args"] == ["user-1", TRAITS]
 
 
-def test_track_reaches_log_event_with_nested_properties_intact(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.track('Order Completed', %s)" % json.dumps(PROPERTIES)))
+def test_track_reaches_log_event_with_nested_properties_intact(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.track('Order Completed', %s)" % json.dumps(PROPERTIES))
     call, = sdk_calls(page, 1)
     assert (call["method"], call["args"], call["plain"]) == ("logEvent", ["Order Completed", PROPERTIES], True)
 
 
-def test_sdk_receives_plain_objects_not_proxies_or_maps(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.identify('u', %s); analytics.track('T', %s)"
-                       % (json.dumps(TRAITS), json.dumps(PROPERTIES))))
+def test_sdk_receives_plain_objects_not_proxies_or_maps(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.identify('u', %s); analytics.track('T', %s)"
+                                                    % (json.dumps(TRAITS), json.dumps(PROPERTIES)))
     assert [call["plain"] for call in sdk_calls(page, 2)] == [True, True]
 
 
-def test_identify_without_user_id_is_not_sent(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.identify({plan: 'free'}); analytics.track('Sentinel')"))
+def test_identify_without_user_id_is_not_sent(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.identify({plan: 'free'}); analytics.track('Sentinel')")
     calls = sdk_calls(page, 1)
     assert [call["method"] for call in page.evaluate("oneflowStandIn.calls")] == ["logEvent"]
     assert calls[0]["args"][0] == "Sentinel"
 
 
-def test_later_identify_without_id_carries_the_stored_user_id(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.identify('user-7'); analytics.identify({plan: 'team'})"))
+def test_later_identify_without_id_carries_the_stored_user_id(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.identify('user-7'); analytics.identify({plan: 'team'})")
     first, second = sdk_calls(page, 2)
     assert first["args"][0] == second["args"][0] == "user-7"
     assert second["args"][1] == {"plan": "team"}
 
 
-def test_page_call_sends_nothing_with_the_default_presets(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.page('Home'); analytics.group('g-1'); "
-                                       "analytics.alias('new-id'); analytics.track('Sentinel')"))
+def test_page_call_sends_nothing_with_the_default_presets(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.page('Home'); analytics.group('g-1'); "
+                                                    "analytics.alias('new-id'); analytics.track('Sentinel')")
     sdk_calls(page, 1)
     assert [call["args"][0] for call in page.evaluate("oneflowStandIn.calls")] == ["Sentinel"]
 
 
 @pytest.mark.parametrize("integrations", [{"1Flow Web (Actions)": False}, {"All": False}])
-def test_integrations_object_turning_the_destination_off_sends_nothing(site, page, runtime, integrations):
-    page.goto(tag_page(site, runtime, "analytics.track('Hidden', {}, {integrations: %s}); "
-                                       "analytics.track('Sentinel')" % json.dumps(integrations)))
+def test_integrations_object_turning_the_destination_off_sends_nothing(started, runtime, integrations):
+    page = started(runtime, projectApiKey=KEY).send("analytics.track('Hidden', {}, {integrations: %s}); "
+                                                    "analytics.track('Sentinel')" % json.dumps(integrations))
     sdk_calls(page, 1)
     assert [call["args"][0] for call in page.evaluate("oneflowStandIn.calls")] == ["Sentinel"]
 
 
-def test_all_false_with_the_destination_named_true_still_sends(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.track('Shown', {}, {integrations: "
-                                       "{All: false, '1Flow Web (Actions)': true}})"))
+def test_all_false_with_the_destination_named_true_still_sends(started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.track('Shown', {}, {integrations: "
+                                                    "{All: false, '1Flow Web (Actions)': true}})")
     assert sdk_calls(page, 1)[0]["args"][0] == "Shown"
 
 
@@ -105,17 +105,15 @@ def test_the_page_fetches_only_what_its_runtime_needs_and_all_of_it_from_dist(si
     assert [url for url in ours if url.startswith(other) or any(name in url for name in PYSCRIPT_PLUGINS)] == []
 
 
-def test_start_up_is_marked_in_the_performance_timeline(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.track('first')"))
-    sdk_calls(page, 1)
+def test_start_up_is_marked_in_the_performance_timeline(started, runtime):
+    page = started(runtime, projectApiKey=KEY).page
     running, ready = page.evaluate("""[performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
         performance.getEntriesByName('oneflow-web: ready')[0].startTime]""")
     assert 0 < running < ready
 
 
-def test_the_sdk_downloads_while_python_starts_and_runs_only_once_python_injects_it(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.track('first')"))
-    sdk_calls(page, 1)
+def test_the_sdk_downloads_while_python_starts_and_runs_only_once_python_injects_it(site, started, runtime):
+    page = started(runtime, projectApiKey=KEY).page
     requested, running, injected = page.evaluate("""[
         performance.getEntriesByName(%s)[0].startTime,
         performance.getEntriesByName('oneflow-web: Python running')[0].startTime,
@@ -124,8 +122,8 @@ def test_the_sdk_downloads_while_python_starts_and_runs_only_once_python_injects
     assert page.evaluate("document.querySelectorAll('script[src*=\"1flow-2022\"]').length") == 1
 
 
-def test_sdk_script_carries_the_api_key_and_is_injected_once(site, page, runtime):
-    page.goto(tag_page(site, runtime, "analytics.track('A'); analytics.track('B')"))
+def test_sdk_script_carries_the_api_key_and_is_injected_once(site, started, runtime):
+    page = started(runtime, projectApiKey=KEY).send("analytics.track('A'); analytics.track('B')")
     sdk_calls(page, 2)
     scripts = page.evaluate("""(url) => [...document.scripts].filter(s => s.src === url)
                                .map(s => ({key: s.getAttribute('data-api-key'), async: s.async}))""",
