@@ -219,13 +219,13 @@ def test_a_burst_of_ten_thousand_events_across_the_moment_python_becomes_ready_a
     assert states[0] == "loading" and states[-1] == "ready", states
 
 
-def test_stats_count_received_delivered_and_skipped_with_reasons(site, page, runtime):
+def test_stats_count_received_delivered_and_skipped_with_reasons(started, runtime):
     # Analytics.js itself filters {All: false} before destinations; a plugin can still be handed one.
-    page.goto(tag_page(site, runtime, "analytics.identify({noId: true}); analytics.page(); "
-                                      "window['1flowDestination']()[0].track({event: {type: 'track', event: 'x',"
-                                      " integrations: {All: false}}}); analytics.track('sent')"))
-    sdk_calls(page, 1)
-    stats = page.evaluate("oneflowWeb.stats()")
+    shared = started(runtime, projectApiKey=KEY, site_script=OTHER_DESTINATION)
+    sdk_calls(shared.send("analytics.identify({noId: true}); analytics.page(); "
+                          "window['1flowDestination']()[0].track({event: {type: 'track', event: 'x',"
+                          " integrations: {All: false}}}); analytics.track('sent')"), 1)
+    stats = shared.stats()
     assert stats["state"] == "ready"
     assert (stats["received"], stats["delivered"], stats["calls"], stats["dropped"]) == (4, 1, 1, 0)
     assert stats["skipped"] == {"failed field checks": 1, "no subscription matched": 1,
@@ -244,20 +244,20 @@ def test_debug_logs_every_decision_and_never_the_api_key(site, page, runtime, co
 
 # ---------------------------------------------------------------- bad input
 
-def send_then_sentinel(site, page, runtime, bad_call: str, fetch: bool = True):
-    """Send one bad call, then a good one; the good one must arrive and the page must not see an error."""
-    errors = watch_errors(page)
-    page.goto(tag_page(site, runtime, bad_call + "; analytics.track('sentinel')"))
-    page.wait_for_function("window.oneflowStandIn && oneflowStandIn.calls.some(c => c.args[0] === 'sentinel')",
-                           timeout=30000)
-    assert errors == []
-    return page.evaluate("oneflowStandIn.calls") if fetch else None
+def send_then_sentinel(started, runtime, bad_call: str, fetch: bool = True):
+    """Send one bad call, then a good one, on a started page; the good one must arrive and the page must
+    not see an error. Returns the started page and what the stand-in received (None without `fetch`)."""
+    shared = started(runtime, projectApiKey=KEY, site_script=OTHER_DESTINATION)
+    page = shared.send(bad_call + "; analytics.track('sentinel')")
+    page.wait_for_function("oneflowStandIn.calls.some(c => c.args[0] === 'sentinel')", timeout=30000)
+    assert shared.errors == []
+    return shared, page.evaluate("oneflowStandIn.calls") if fetch else None
 
 
-def test_cyclic_properties_are_skipped_with_a_reason(site, page, runtime, console):
-    calls = send_then_sentinel(site, page, runtime, "var p = {a: 1}; p.self = p; analytics.track('cyclic', p)")
+def test_cyclic_properties_are_skipped_with_a_reason(started, runtime):
+    shared, calls = send_then_sentinel(started, runtime, "var p = {a: 1}; p.self = p; analytics.track('cyclic', p)")
     assert [call["args"][0] for call in calls] == ["sentinel"]
-    assert any("cannot be sent as JSON" in line for line in console)
+    assert any("cannot be sent as JSON" in line for line in shared.console)
 
 
 def test_a_part_of_an_event_no_subscription_reads_cannot_stop_it(site, page, runtime):
@@ -272,46 +272,46 @@ def test_a_part_of_an_event_no_subscription_reads_cannot_stop_it(site, page, run
         ["loop in context", {"a": 1}]]
 
 
-def test_functions_are_left_out_as_json_leaves_them(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime, "analytics.track('fn', {keep: 1, f: function () {}})")
+def test_functions_are_left_out_as_json_leaves_them(started, runtime):
+    _, calls = send_then_sentinel(started, runtime, "analytics.track('fn', {keep: 1, f: function () {}})")
     assert calls[0]["args"] == ["fn", {"keep": 1}]
 
 
-def test_dates_arrive_as_iso_text(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime, "analytics.track('date', {at: new Date(Date.UTC(2026, 0, 2))})")
+def test_dates_arrive_as_iso_text(started, runtime):
+    _, calls = send_then_sentinel(started, runtime, "analytics.track('date', {at: new Date(Date.UTC(2026, 0, 2))})")
     assert calls[0]["args"] == ["date", {"at": "2026-01-02T00:00:00.000Z"}]
 
 
-def test_bigint_arrives_as_its_decimal_text(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime, "analytics.track('big', {n: 12345678901234567890n})")
+def test_bigint_arrives_as_its_decimal_text(started, runtime):
+    _, calls = send_then_sentinel(started, runtime, "analytics.track('big', {n: 12345678901234567890n})")
     assert calls[0]["args"] == ["big", {"n": "12345678901234567890"}]
 
 
-def test_nan_and_infinity_arrive_as_null_as_in_json(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime, "analytics.track('nums', {a: NaN, b: Infinity, c: -Infinity, d: 1.5})")
+def test_nan_and_infinity_arrive_as_null_as_in_json(started, runtime):
+    _, calls = send_then_sentinel(started, runtime, "analytics.track('nums', {a: NaN, b: Infinity, c: -Infinity, d: 1.5})")
     assert calls[0]["args"] == ["nums", {"a": None, "b": None, "c": None, "d": 1.5}]
 
 
-def test_a_one_megabyte_properties_object_is_delivered_whole(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime,
-                               "var big = {}; for (var i = 0; i < 1000; i++) big['k' + i] = 'x'.repeat(1000);"
-                               "analytics.track('big', big)")
+def test_a_one_megabyte_properties_object_is_delivered_whole(started, runtime):
+    _, calls = send_then_sentinel(started, runtime,
+                                  "var big = {}; for (var i = 0; i < 1000; i++) big['k' + i] = 'x'.repeat(1000);"
+                                  "analytics.track('big', big)")
     assert len(calls[0]["args"][1]) == 1000
     assert all(value == "x" * 1000 for value in calls[0]["args"][1].values())
 
 
-def test_a_thousand_levels_of_nesting_are_delivered_by_pyodide_and_skipped_with_a_reason_by_micropython(site, page, runtime, console):
-    send_then_sentinel(site, page, runtime,
-                       "var deep = {}; var at = deep; for (var i = 0; i < 1000; i++) { at.d = {}; at = at.d; }"
-                       "analytics.track('deep', deep)", fetch=False)
-    first, depth = page.evaluate("""() => { const call = oneflowStandIn.calls[0];
+def test_a_thousand_levels_of_nesting_are_delivered_by_pyodide_and_skipped_with_a_reason_by_micropython(started, runtime):
+    shared, _ = send_then_sentinel(started, runtime,
+                                   "var deep = {}; var at = deep; for (var i = 0; i < 1000; i++) { at.d = {}; at = at.d; }"
+                                   "analytics.track('deep', deep)", fetch=False)
+    first, depth = shared.page.evaluate("""() => { const call = oneflowStandIn.calls[0];
         let depth = 0; for (let at = call.args[1]; at && at.d; at = at.d) depth++;
         return [call.args[0], depth]; }""")
     if runtime == "pyodide":  # CPython's recursion limit is far beyond a thousand levels
         assert (first, depth) == ("deep", 1000)
     else:  # MicroPython's, in the browser, is not
         assert first == "sentinel"
-        assert any("nested too deeply" in line and "flatten" in line for line in console)
+        assert any("nested too deeply" in line and "flatten" in line for line in shared.console)
 
 
 # Analytics.js refuses these names itself ("Event missing"); middleware or a direct call can
@@ -322,30 +322,31 @@ DIRECT_TRACK = "window['1flowDestination']()[0].track({event: {type: 'track', ev
 NAMES_NOT_TEXT = ["''", "{}", "null", "[]"]
 
 
-def test_empty_or_non_text_event_names_are_each_skipped_with_a_reason(site, page, runtime, console):
-    calls = send_then_sentinel(site, page, runtime, "; ".join(DIRECT_TRACK % name for name in NAMES_NOT_TEXT))
+def test_empty_or_non_text_event_names_are_each_skipped_with_a_reason(started, runtime):
+    shared, calls = send_then_sentinel(started, runtime, "; ".join(DIRECT_TRACK % name for name in NAMES_NOT_TEXT))
     assert [call["args"][0] for call in calls] == ["sentinel"]
-    reasons = [line for line in console if line.startswith("warning:") and '"event_name"' in line]
-    assert len(reasons) == len(NAMES_NOT_TEXT), console
+    reasons = [line for line in shared.console if line.startswith("warning:") and '"event_name"' in line]
+    assert len(reasons) == len(NAMES_NOT_TEXT), shared.console
 
 
-def test_numeric_event_names_and_user_ids_arrive_as_text(site, page, runtime):
-    calls = send_then_sentinel(site, page, runtime, "analytics.identify(42, {a: 1}); " + DIRECT_TRACK % "7")
+def test_numeric_event_names_and_user_ids_arrive_as_text(started, runtime):
+    _, calls = send_then_sentinel(started, runtime, "analytics.identify(42, {a: 1}); " + DIRECT_TRACK % "7")
     by_method = {call["method"]: call["args"] for call in calls if call["args"][0] != "sentinel"}
     assert by_method == {"logUser": ["42", {"a": 1}], "logEvent": ["7", {"a": 1}]}
 
 
-def test_emoji_arrive_unchanged_and_lone_surrogates_as_the_replacement_character(site, page, runtime):
+def test_emoji_arrive_unchanged_and_lone_surrogates_as_the_replacement_character(started, runtime):
     # A lone surrogate is not Unicode: encoding it as UTF-8 for 1Flow turns it into U+FFFD
     # anyway, so the destination does so first, the same on both runtimes.
-    calls = send_then_sentinel(site, page, runtime,
-                               r"analytics.track('uni', {t: 'h\u00e9llo \ud83d\udc4b \ud800 end', '\ud83d\udc4b': 1})")
+    _, calls = send_then_sentinel(started, runtime,
+                                  r"analytics.track('uni', {t: 'h\u00e9llo \ud83d\udc4b \ud800 end', '\ud83d\udc4b': 1})")
     assert calls[0]["args"] == ["uni", {"t": "h\u00e9llo \U0001F44B \ufffd end", "\U0001F44B": 1}]
 
 
-def test_proto_and_constructor_keys_arrive_as_data_without_polluting_prototypes(site, page, runtime):
-    send_then_sentinel(site, page, runtime,
-                       "analytics.track('proto', JSON.parse('{\"__proto__\": {\"polluted\": 1}, \"constructor\": 2}'))")
+def test_proto_and_constructor_keys_arrive_as_data_without_polluting_prototypes(started, runtime):
+    shared, _ = send_then_sentinel(started, runtime,
+                                   "analytics.track('proto', JSON.parse('{\"__proto__\": {\"polluted\": 1}, \"constructor\": 2}'))")
+    page = shared.page
     received = page.evaluate("""() => { const properties = oneflowStandIn.calls[0].args[1];
         return {keys: Object.keys(properties).sort(), proto: properties['__proto__'], constructor: properties.constructor}; }""")
     assert received == {"keys": ["__proto__", "constructor"], "proto": {"polluted": 1}, "constructor": 2}
