@@ -56,6 +56,13 @@ def open_site(site, entry_runtime, page):
     return open_site
 
 
+@pytest.fixture
+def started_site(started, entry_runtime):
+    """A started page (tests/started.py) with the destination added one way or the other, its SDK from `sdk_url`."""
+    entry, runtime = entry_runtime
+    return lambda sdk_url: started(runtime, entry=entry, projectApiKey=KEY, sdkUrl=sdk_url)
+
+
 def received(page, what="calls") -> list:
     """What the stand-in received (`calls`) or would send to 1Flow (`sent`), as (method, args)."""
     return [(call["method"], call["args"]) for call in page.evaluate("oneflowStandIn." + what)]
@@ -74,9 +81,8 @@ def test_the_2022_sdk_gets_identify_and_track_once_each_in_order(site, page, ope
     assert received(page, "sent") == expected
 
 
-def test_the_2022_sdk_is_a_global_binding_that_window_does_not_hold(site, page, open_site):
-    open_site(pages.standin_url(site), "analytics.track('found by name')")
-    sdk_calls(page, 1)
+def test_the_2022_sdk_is_a_global_binding_that_window_does_not_hold(site, started_site):
+    page = started_site(pages.standin_url(site)).page
     assert page.evaluate("[window._1flow === undefined, typeof _1flow]") == [True, "object"]
     assert page.evaluate("oneflowWeb.stats().sdk") == "object"
 
@@ -136,32 +142,32 @@ def anonymous_id(page) -> str:
     return page.evaluate("analytics.user().then((user) => user.anonymousId())")
 
 
-def test_the_command_sdk_gets_identify_with_the_traits_themselves(site, page, open_site):
-    open_site(pages.standin_url(site, COMMAND), "analytics.identify('u-1', {plan: 'pro', seats: 3})")
+def test_the_command_sdk_gets_identify_with_the_traits_themselves(site, started_site):
+    page = started_site(pages.standin_url(site, COMMAND)).send("analytics.identify('u-1', {plan: 'pro', seats: 3})")
     assert commands(page, 1) == [("identify", ["u-1", {"plan": "pro", "seats": 3}], [])]
     assert page.evaluate("oneflowWeb.stats().sdk") == "command"
 
 
-def test_the_command_sdk_gets_an_empty_object_for_an_identify_without_traits(site, page, open_site):
-    open_site(pages.standin_url(site, COMMAND), "analytics.identify('u-2')")
+def test_the_command_sdk_gets_an_empty_object_for_an_identify_without_traits(site, started_site):
+    page = started_site(pages.standin_url(site, COMMAND)).send("analytics.identify('u-2')")
     assert commands(page, 1) == [("identify", ["u-2", {}], [])]
 
 
-def test_the_command_sdk_gets_nested_and_unicode_traits_unchanged(site, page, open_site):
+def test_the_command_sdk_gets_nested_and_unicode_traits_unchanged(site, started_site):
     traits = {"company": {"name": "Åsa & Søn", "tags": ["α", "😀", None]}, "ключ": "значение", "n": -0.5}
-    open_site(pages.standin_url(site, COMMAND), "analytics.identify('ü-3', %s)" % json.dumps(traits))
+    page = started_site(pages.standin_url(site, COMMAND)).send("analytics.identify('ü-3', %s)" % json.dumps(traits))
     assert commands(page, 1) == [("identify", ["ü-3", traits], [])]
 
 
-def test_the_command_sdk_gets_track_with_user_id_anonymous_id_and_properties(site, page, open_site):
-    open_site(pages.standin_url(site, COMMAND), CALLS)
+def test_the_command_sdk_gets_track_with_user_id_anonymous_id_and_properties(site, started_site):
+    page = started_site(pages.standin_url(site, COMMAND)).send(CALLS)
     track = commands(page, 2)[1]
     assert track == ("track", ["Signed Up", {"userId": "u-1", "anonymousId": anonymous_id(page),
                                              "properties": {"total": 5}}], [])
 
 
-def test_a_track_without_a_user_id_keeps_the_key_with_undefined(site, page, open_site):
-    open_site(pages.standin_url(site, COMMAND), "analytics.track('Anonymous', {})")
+def test_a_track_without_a_user_id_keeps_the_key_with_undefined(site, started_site):
+    page = started_site(pages.standin_url(site, COMMAND)).send("analytics.track('Anonymous', {})")
     assert commands(page, 1) == [("track", ["Anonymous", {"anonymousId": anonymous_id(page), "properties": {}}],
                                   ["1.userId"])]
 
