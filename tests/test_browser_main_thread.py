@@ -23,8 +23,13 @@ def main_page(site, runtime, calls="", **attributes):
     return pages.standin_page(site, KEY, runtime, calls, data_thread="main", **attributes)
 
 
-def test_identify_and_track_reach_the_sdk_from_the_main_thread(site, page, runtime):
-    page.goto(main_page(site, runtime, "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})"))
+def started_on_the_main_thread(started, runtime):
+    return started(runtime, projectApiKey=KEY, thread="main")
+
+
+def test_identify_and_track_reach_the_sdk_from_the_main_thread(started, runtime):
+    page = started_on_the_main_thread(started, runtime).send(
+        "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})")
     assert [(call["method"], call["args"]) for call in sdk_calls(page, 2)] == [
         ("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"a": 1}])]
     assert page.evaluate("document.querySelectorAll('script[type=py], script[type=mpy]').length") == 1
@@ -95,18 +100,18 @@ def test_consent_on_the_main_thread_injects_no_sdk_until_an_event_consents(site,
     assert [call["args"][0] for call in sdk_calls(page, 2)] == ["Segment Consent Preference Updated", "granted"]
 
 
-def test_stats_and_bad_input_on_the_main_thread(site, page, runtime, console):
+def test_stats_and_bad_input_on_the_main_thread(started, runtime):
     # An empty event name never leaves Analytics.js: it is handed to the plugin directly.
-    page.goto(main_page(site, runtime, "window['1flowDestination']()[0].track({event: {type: 'track', event: ''}});"
-                                       " analytics.identify(); analytics.page('Home');"
-                                       " var cyclic = {}; cyclic.self = cyclic; analytics.track('Cyclic', cyclic);"
-                                       " analytics.track('Good', {n: 1})"))
+    shared = started_on_the_main_thread(started, runtime)
+    page = shared.send("window['1flowDestination']()[0].track({event: {type: 'track', event: ''}});"
+                       " analytics.identify(); analytics.page('Home');"
+                       " var cyclic = {}; cyclic.self = cyclic; analytics.track('Cyclic', cyclic);"
+                       " analytics.track('Good', {n: 1})")
     assert [call["args"] for call in sdk_calls(page, 1)] == [["Good", {"n": 1}]]
-    page.wait_for_function("oneflowWeb.stats().received === 5")
-    stats = page.evaluate("oneflowWeb.stats()")
-    assert (stats["delivered"], stats["calls"], stats["unserialisable"]) == (1, 1, 1)
+    stats = shared.stats()
+    assert (stats["received"], stats["delivered"], stats["calls"], stats["unserialisable"]) == (5, 1, 1, 1)
     assert stats["skipped"] == {"failed field checks": 2, "no subscription matched": 1}
-    assert any('"event_name"' in line for line in console if line.startswith("warning:"))
+    assert any('"event_name"' in line for line in shared.console if line.startswith("warning:"))
 
 
 def test_the_buffer_limit_on_the_main_thread_drops_the_oldest(site, page, runtime):
