@@ -224,5 +224,5 @@ def test_script_tag_without_analytics_on_the_page_is_a_clear_error(site, page, r
     with page.expect_console_message(lambda m: "window.analytics was not found" in m.text) as message:
         page.goto(html)
     assert message.value.type == "error" and "before oneflow-web.js" in message.value.text
-    page.wait_for_timeout(300)
+    # The loader gave up as it ran, and goto() has waited for the page's load event since.
     assert page.evaluate("[...document.scripts].filter(s => s.type === 'py' || s.type === 'mpy').length") == 0

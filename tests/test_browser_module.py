@@ -58,11 +58,10 @@ def test_with_the_script_tag_first_the_module_uses_its_hub_and_destination(site,
                                                                          console):
     tag = "<script src='%soneflow-web.js'></script><script>window.tagHub = window.oneflowWeb;</script>" % npm_assets
     page.goto(pages.module_app_page(site, npm_app, app(site, npm_assets, runtime), before=tag, calls=(
-        "analytics.identify('user-1', {name: 'Ada'}); analytics.track('once');")))
-    sdk_calls(page, 2)
-    page.wait_for_timeout(300)
-    assert len(page.evaluate("oneflowStandIn.calls")) == 2
-    assert page.evaluate("window.oneflowWeb === window.tagHub && oneflowWeb.stats().received") == 2
+        "analytics.identify('user-1', {name: 'Ada'}); analytics.track('once'); analytics.track('sentinel');")))
+    # Events arrive in order: a second delivery of either would come before the sentinel.
+    assert [call["args"][0] for call in sdk_calls(page, 3)] == ["user-1", "once", "sentinel"]
+    assert page.evaluate("window.oneflowWeb === window.tagHub && oneflowWeb.stats().received") == 3
     assert not [line for line in console if line.startswith(("error", "warning"))]
 
 
@@ -78,10 +77,11 @@ def test_with_the_module_first_a_later_script_tag_defers_to_it(site, npm_app, np
              " tag.onload = () => analytics.track('second'); document.head.appendChild(tag); });" % again)
     with page.expect_console_message(lambda message: "included more than once; the first copy is used" in message.text):
         page.goto(pages.module_app_page(site, npm_app, app(site, npm_assets, runtime), calls=calls))
-    assert [call["args"][0] for call in sdk_calls(page, 2)] == ["first", "second"]
-    page.wait_for_timeout(300)
-    assert len(page.evaluate("oneflowStandIn.calls")) == 2
-    assert page.evaluate("window.oneflowWeb === window.moduleHub && oneflowWeb.stats().received") == 2
+    sdk_calls(page, 2)
+    page.evaluate("analytics.track('sentinel')")
+    # Events arrive in order: a second delivery of either would come before the sentinel.
+    assert [call["args"][0] for call in sdk_calls(page, 3)] == ["first", "second", "sentinel"]
+    assert page.evaluate("window.oneflowWeb === window.moduleHub && oneflowWeb.stats().received") == 3
     assert page.evaluate("[...document.scripts].filter((s) => s.src.includes('standin')).length") == 1
 
 

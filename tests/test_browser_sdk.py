@@ -72,11 +72,14 @@ def received(page, what="calls") -> list:
 
 def test_the_2022_sdk_gets_identify_and_track_once_each_in_order(site, page, open_site):
     page.add_init_script(RETURNING_VISITOR)
-    open_site(pages.standin_url(site) + "?config=1500", CALLS)
+    open_site(pages.standin_url(site) + "?config=300", CALLS)
     sdk_calls(page, 2)
-    page.wait_for_function("oneflowStandIn.sent.length >= 2")
-    page.wait_for_timeout(200)
-    expected = [("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"total": 5}])]
+    # Once the SDK is ready: whatever it retried of the calls made before has been sent by then.
+    page.evaluate("analytics.track('sentinel')")
+    sdk_calls(page, 3)
+    page.wait_for_function("oneflowStandIn.sent.length >= 3")
+    expected = [("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"total": 5}]),
+                ("logEvent", ["sentinel", {}])]
     assert received(page) == expected
     assert received(page, "sent") == expected
 
@@ -88,7 +91,7 @@ def test_the_2022_sdk_is_a_global_binding_that_window_does_not_hold(site, starte
 
 
 def test_the_2022_sdk_is_called_only_once_it_has_set_window_glob(site, page, open_site):
-    open_site(pages.standin_url(site) + "?config=1500", CALLS)
+    open_site(pages.standin_url(site) + "?config=300", CALLS)
     assert [call["glob"] for call in sdk_calls(page, 2)] == [True, True]
 
 
@@ -119,9 +122,12 @@ def test_on_a_first_visit_a_burst_reaches_the_sdk_once_in_order_though_the_sdk_i
     open_site(pages.standin_url(site), "for (var i = 0; i < 3; i++) analytics.track('burst-' + i)")
     assert [call["args"][0] for call in sdk_calls(page, 3)] == ["burst-0", "burst-1", "burst-2"]
     page.wait_for_function("oneflowStandIn.sent.length >= 6")
-    page.wait_for_timeout(200)
-    assert len(page.evaluate("oneflowStandIn.calls")) == 3
-    assert [args[0] for _, args in received(page, "sent")] == ["burst-0", "burst-1"] * 3
+    # Its session exists now: a later call is sent at once, after anything else it still had to send.
+    page.evaluate("analytics.track('sentinel')")
+    page.wait_for_function("oneflowStandIn.sent.length >= 7")
+    assert [call["args"][0] for call in page.evaluate("oneflowStandIn.calls")] == [
+        "burst-0", "burst-1", "burst-2", "sentinel"]
+    assert [args[0] for _, args in received(page, "sent")] == ["burst-0", "burst-1"] * 3 + ["sentinel"]
 
 
 # ---------------------------------------------------------------- the newer build: a command function
@@ -193,8 +199,9 @@ def test_a_queueing_stub_on_the_page_is_not_taken_for_the_sdk(site, page, open_s
     # Through the stub, a track would lose its undefined keys' meaning and be retried every 5 ms.
     open_site(pages.standin_url(site, COMMAND), CALLS, first=SEGMENT_STUB)
     assert [call[0] for call in commands(page, 2)] == ["identify", "track"]
-    page.wait_for_timeout(200)
-    assert len(page.evaluate("oneflowStandIn.calls")) == 2
+    page.evaluate("analytics.track('sentinel')")
+    # Events arrive in order: a call the stub passed on again would come before the sentinel.
+    assert [call[1][0] for call in commands(page, 3)] == ["u-1", "Signed Up", "sentinel"]
     assert page.evaluate("stubCalls") == 0
 
 

@@ -15,8 +15,7 @@ The loader (the only code that can read a global binding by name) finds the SDK,
 which generation it is, and calls it; this module holds what Python needs to know of both:
 the shape of each call and the words for each way the SDK can fail to become ready.
 """
-import json
-
+from .json_text import dumps
 from .jsvalue import UNDEFINED, literal
 
 OBJECT = "object"
@@ -66,7 +65,7 @@ def encode(call, generation: str) -> tuple:
                     holes.append([index, key])
                     arg[key] = None
         plain.append(arg)
-    return method, json.dumps(plain), json.dumps(holes) if holes else ""
+    return method, dumps(plain), dumps(holes) if holes else ""
 
 
 def call_text(call, generation: str) -> str:

@@ -20,7 +20,7 @@ import json
 
 from pyscript import sync
 
-from . import delivery, sdk
+from . import delivery, json_text, sdk
 from .settings import SettingsError
 
 _engine = {}
@@ -63,7 +63,7 @@ def deliver(events_text: str) -> str:
         if machine.receive(text) == delivery.NEEDS_SDK:
             wait = index
             break
-    return json.dumps({"actions": _actions, "stats": machine.stats(), "wait": wait})
+    return json_text.dumps({"actions": _actions, "stats": machine.stats(), "wait": wait})
 
 
 def serve() -> None:
