@@ -40,6 +40,7 @@ class StartedPage:
     runs once Analytics.js is set up, before the loader's tag on the script-tag path."""
 
     def __init__(self, browser, site, entry: str, settings: dict, site_script: str = ""):
+        self.settings = settings
         self.context = browser.new_context()
         self.page = self.context.new_page()
         self.console = []

@@ -24,7 +24,7 @@ def main_page(site, runtime, calls="", **attributes):
 
 
 def started_on_the_main_thread(started, runtime):
-    return started(runtime, projectApiKey=KEY, thread="main")
+    return started(runtime, thread="main")
 
 
 def test_identify_and_track_reach_the_sdk_from_the_main_thread(started, runtime):

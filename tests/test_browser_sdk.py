@@ -60,7 +60,7 @@ def open_site(site, entry_runtime, page):
 def started_site(started, entry_runtime):
     """A started page (tests/started.py) with the destination added one way or the other, its SDK from `sdk_url`."""
     entry, runtime = entry_runtime
-    return lambda sdk_url: started(runtime, entry=entry, projectApiKey=KEY, sdkUrl=sdk_url)
+    return lambda sdk_url: started(runtime, entry=entry, sdkUrl=sdk_url)
 
 
 def received(page, what="calls") -> list:

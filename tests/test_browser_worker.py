@@ -16,11 +16,12 @@ def worker_page(site, runtime, calls="", **attributes):
     return pages.standin_page(site, KEY, runtime, calls, data_thread="worker", **attributes)
 
 
-def test_identify_and_track_reach_the_sdk_from_the_worker(site, page, runtime):
-    page.goto(worker_page(site, runtime, "analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})"))
+def test_identify_and_track_reach_the_sdk_from_the_worker(started, runtime):
+    shared = started(runtime)  # the default thread
+    page = shared.send("analytics.identify('u-1', {plan: 'pro'}); analytics.track('Signed Up', {a: 1})")
     assert [(call["method"], call["args"]) for call in sdk_calls(page, 2)] == [
         ("logUser", ["u-1", {"plan": "pro"}]), ("logEvent", ["Signed Up", {"a": 1}])]
-    stats = page.evaluate("oneflowWeb.stats()")
+    stats = shared.stats()
     assert (stats["state"], stats["delivered"], stats["sdk"]) == ("ready", 2, "object")
     assert page.evaluate("document.querySelector('script[type=py], script[type=mpy]')") is None
 
