@@ -218,6 +218,13 @@ def entry_runtime(request) -> tuple:
     return request.param
 
 
+# For a test of the loader's own work on both entry points, which Python takes no part in (finding
+# the SDK on the page, waiting until it is ready, the order it hands held events over in): both
+# entry points on the default runtime, as ON_THE_DEFAULT_RUNTIME does for one.
+BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME = pytest.mark.parametrize(
+    "entry_runtime", ENTRY_RUNTIMES[:2], ids=["-".join(pair) for pair in ENTRY_RUNTIMES[:2]])
+
+
 @pytest.fixture
 def console(page) -> list:
     """Console messages of the test's page, as 'type: text'."""

@@ -12,7 +12,7 @@ import pytest
 
 import build
 import pages
-from conftest import expect_error, sdk_calls
+from conftest import BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME, expect_error, sdk_calls
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,7 @@ def received(page, what="calls") -> list:
 
 # ---------------------------------------------------------------- the 2022 build: a global const
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_the_2022_sdk_gets_identify_and_track_once_each_in_order(site, page, open_site):
     page.add_init_script(RETURNING_VISITOR)
     open_site(pages.standin_url(site) + "?config=300", CALLS)
@@ -90,11 +91,13 @@ def test_the_2022_sdk_is_a_global_binding_that_window_does_not_hold(site, starte
     assert page.evaluate("oneflowWeb.stats().sdk") == "object"
 
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_the_2022_sdk_is_called_only_once_it_has_set_window_glob(site, page, open_site):
     open_site(pages.standin_url(site) + "?config=300", CALLS)
     assert [call["glob"] for call in sdk_calls(page, 2)] == [True, True]
 
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_the_sdk_reads_our_key_even_after_another_vendors_data_api_key_script(site, page, open_site):
     vendor = site.add("/vendor/widget.js", "window.vendorLoaded = true;", "text/javascript")
     open_site(pages.standin_url(site), "analytics.track('keyed')",
@@ -107,6 +110,7 @@ def test_the_sdk_reads_our_key_even_after_another_vendors_data_api_key_script(si
     assert page.evaluate("window.vendorLoaded") is True
 
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_a_2022_sdk_the_page_already_holds_is_used_and_not_injected_again(site, page, open_site):
     open_site(pages.standin_url(site), "analytics.track('on the page already')",
               first="<script data-api-key='%s' src='%s'></script>" % (KEY, pages.standin_url(site)))
@@ -114,6 +118,7 @@ def test_a_2022_sdk_the_page_already_holds_is_used_and_not_injected_again(site, 
     assert page.evaluate("document.querySelectorAll('script[src*=\"1flow-2022\"]').length") == 1
 
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_on_a_first_visit_a_burst_reaches_the_sdk_once_in_order_though_the_sdk_itself_mangles_it(
         site, page, open_site):
     # Our part: each held event reaches the SDK once, in order. The 2022 build's part, on a
@@ -195,6 +200,7 @@ def test_the_2022_sdk_gets_an_empty_object_where_properties_are_unmapped(site, p
     assert [(call["method"], call["args"]) for call in sdk_calls(page, 1)] == [("logEvent", ["Bare", {}])]
 
 
+@BOTH_ENTRIES_ON_THE_DEFAULT_RUNTIME
 def test_a_queueing_stub_on_the_page_is_not_taken_for_the_sdk(site, page, open_site):
     # Through the stub, a track would lose its undefined keys' meaning and be retried every 5 ms.
     open_site(pages.standin_url(site, COMMAND), CALLS, first=SEGMENT_STUB)
