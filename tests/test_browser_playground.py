@@ -30,6 +30,40 @@ def open_playground(site, page, runtime: str) -> None:
     wait_for_answers(page, 1)
 
 
+@pytest.fixture(scope="module")
+def _opened_playgrounds(browser, site):
+    """One opened playground per runtime, for the tests that only paste, run and read (`playground`)."""
+    opened = {}
+    yield opened
+    for context, _, _ in opened.values():
+        context.close()
+
+
+@pytest.fixture
+def playground(request, browser, site, _opened_playgrounds):
+    """`playground(runtime)`: the page of a playground opened once per runtime, its editors put back
+    as it opened them and answered, its error message gone. Closed after a failed test."""
+    used = []
+
+    def playground(runtime: str):
+        if runtime not in _opened_playgrounds:
+            context = browser.new_context()
+            page = context.new_page()
+            open_playground(site, page, runtime)
+            _opened_playgrounds[runtime] = (context, page, (page.input_value("#settings"), page.input_value("#event")))
+        else:
+            _, page, (settings, event) = _opened_playgrounds[runtime]
+            paste_and_run(page, settings, event)
+            assert not page.locator("#input-error").is_visible()
+        used.append(runtime)
+        return _opened_playgrounds[runtime][1]
+
+    yield playground
+    if getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed:
+        for runtime in used:
+            _opened_playgrounds.pop(runtime)[0].close()
+
+
 def wait_for_answers(page, count: int) -> None:
     page.wait_for_function("(n) => window.oneflowPlayground && oneflowPlayground.answers >= n",
                            arg=count, timeout=60000)
@@ -76,8 +110,8 @@ def test_the_prefilled_track_event_is_answered_when_the_page_opens(site, page, r
     assert page.inner_text("#status").startswith("Answered by %s" % {"pyodide": "Pyodide"}.get(runtime, "MicroPython"))
 
 
-def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(site, page):
-    open_playground(site, page, "micropython")
+def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(playground):
+    page = playground("micropython")
     paste_and_run(page, [PAGES], {"type": "page", "name": "Pricing", "properties": {"path": "/pricing"}})
     assert cards(page) == [{
         "verdict": "sends", "where": 'subscriptions[0] ("Pricing views")', "reason": "", "details": "", "warning": "",
@@ -86,8 +120,8 @@ def test_pasted_subscriptions_and_event_are_answered_on_ctrl_enter(site, page):
                  '"userId": undefined})']}]
 
 
-def test_the_run_button_answers_what_the_editors_hold(site, page):
-    open_playground(site, page, "micropython")
+def test_the_run_button_answers_what_the_editors_hold(playground):
+    page = playground("micropython")
     page.fill("#event", json.dumps({"type": "identify", "traits": {"plan": "pro"}}))
     answered(page, lambda: page.click("#run"))
     identify = cards(page)[0]
@@ -96,8 +130,8 @@ def test_the_run_button_answers_what_the_editors_hold(site, page):
                                    '(mapped from {"@path": "$.userId"})')
 
 
-def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keeps_the_last_answer(site, page):
-    open_playground(site, page, "micropython")
+def test_bad_json_in_the_event_editor_names_the_editor_and_the_position_and_keeps_the_last_answer(playground):
+    page = playground("micropython")
     before = cards(page)
     page.fill("#event", '{\n  "type": "track",\n  "event": tru,\n  "userId": "u-1"\n}')
     page.keyboard.press("Control+Enter")
@@ -119,8 +153,8 @@ def assert_no_run_answered_the_bad_input(page):
     assert page.evaluate("oneflowPlayground.answers") == answers + 1
 
 
-def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site, page):
-    open_playground(site, page, "micropython")
+def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(playground):
+    page = playground("micropython")
     before = page.evaluate("oneflowPlayground.answers")
     page.fill("#settings", '[{"name": "A",}]')
     page.keyboard.press("Control+Enter")
@@ -131,8 +165,8 @@ def test_bad_json_in_the_settings_editor_names_the_editor_and_the_position(site,
     assert_no_run_answered_the_bad_input(page)
 
 
-def test_a_good_run_after_bad_json_clears_the_message(site, page):
-    open_playground(site, page, "micropython")
+def test_a_good_run_after_bad_json_clears_the_message(playground):
+    page = playground("micropython")
     page.fill("#event", "{")
     page.keyboard.press("Control+Enter")
     assert page.locator("#input-error").is_visible()
@@ -140,8 +174,8 @@ def test_a_good_run_after_bad_json_clears_the_message(site, page):
     assert not page.locator("#input-error").is_visible()
 
 
-def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_the_position(site, page):
-    open_playground(site, page, "micropython")
+def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_the_position(playground):
+    page = playground("micropython")
     paste_and_run(page, [BROKEN, definition.PRESETS[1]], TRACK)
     card = cards(page)[0]
     assert (card["verdict"], card["reason"]) == ("left out", "the destination runs without it")
@@ -150,23 +184,23 @@ def test_a_subscription_that_cannot_be_used_shows_its_error_with_a_caret_under_t
     assert caret.index("^") - trigger.index("type") == 31
 
 
-def test_a_trigger_segment_reads_differently_shows_the_warning(site, page):
-    open_playground(site, page, "micropython")
+def test_a_trigger_segment_reads_differently_shows_the_warning(playground):
+    page = playground("micropython")
     nulls = {"name": "Nulls", "subscribe": "event = null", "partnerAction": "trackEvent"}
     paste_and_run(page, [nulls], TRACK)
     assert cards(page)[0]["warning"].startswith('Warning: the trigger "event = null" runs as written, but Segment')
 
 
-def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entries(site, page):
-    open_playground(site, page, "micropython")
+def test_settings_the_destination_would_not_start_with_are_shown_instead_of_entries(playground):
+    page = playground("micropython")
     paste_and_run(page, {"thread": "gpu"})
     assert cards(page) == []
     assert page.inner_text("#summary") == ('The destination would not start: Setting "thread" is "gpu": '
                                            'use "worker" (the default) or "main".')
 
 
-def test_an_empty_settings_editor_runs_the_presets(site, page):
-    open_playground(site, page, "micropython")
+def test_an_empty_settings_editor_runs_the_presets(playground):
+    page = playground("micropython")
     paste_and_run(page, "", TRACK)
     assert [card["where"] for card in cards(page)] == ['subscriptions[0] ("Identify User")',
                                                        'subscriptions[1] ("Track Event")']
@@ -174,8 +208,8 @@ def test_an_empty_settings_editor_runs_the_presets(site, page):
 
 @pytest.mark.parametrize("example, sends", [("identify", "Identify User"), ("track", "Track Event"),
                                             ("page", "Pricing page views")])
-def test_each_example_button_loads_its_event_and_answers(site, page, example, sends):
-    open_playground(site, page, "micropython")
+def test_each_example_button_loads_its_event_and_answers(playground, example, sends):
+    page = playground("micropython")
     answered(page, lambda: page.click("[data-example=%s]" % example))
     assert json.loads(page.input_value("#event"))["type"] == example
     assert [card["where"] for card in cards(page) if card["verdict"] == "sends"] == [
@@ -279,8 +313,8 @@ def cli_preview(tmp_path, settings: str, event: str) -> str:
     return done.stdout.rstrip("\n")
 
 
-def test_the_answer_is_what_oneflow_web_preview_prints_for_the_same_input(site, page, runtime, tmp_path):
-    open_playground(site, page, runtime)
+def test_the_answer_is_what_oneflow_web_preview_prints_for_the_same_input(playground, runtime, tmp_path):
+    page = playground(runtime)
     for settings, event in CASES:
         paste_and_run(page, settings, event)
         printed = cli_preview(tmp_path, settings, event)
