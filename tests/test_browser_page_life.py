@@ -54,7 +54,7 @@ def test_on_the_remote_plugin_path_events_held_when_the_visitor_leaves_reach_the
 
 @ON_THE_DEFAULT_RUNTIME
 def test_load_resolves_once_the_plugin_holds_events_and_started_settles_when_1flow_is_ready(site, page, runtime):
-    page.goto(pages.remote_plugins_page(site, remote_settings(site, runtime, "?config=1500"), (
+    page.goto(pages.remote_plugins_page(site, remote_settings(site, runtime, "?config=500"), (
         "window.order = []; analytics.ready(function () { order.push('analytics ready'); });"
         "var wait = setInterval(function () { if (window.oneflowWeb && oneflowWeb.started) { clearInterval(wait);"
         " oneflowWeb.started.then(function () { order.push('1flow started ' + oneflowWeb.stats().state); }); } }, 5);")))

@@ -36,6 +36,11 @@ def answer_late(page, ms):
     return answer
 
 
+# The SDK sets window.glob 0.3 s after it runs, which is after Python has started: the tests hide the
+# page as soon as the event is held, long before that.
+CONFIGURED_LATER = "?config=300"
+
+
 def slow_page(site, runtime, calls, key=KEY, **attributes):
     """A page whose SDK never becomes ready while the test looks: every event stays held."""
     return pages.standin_page(site, key, runtime, calls, data_sdk_url=pages.standin_url(site) + "?config=60000",
@@ -136,7 +141,7 @@ def test_saved_events_wait_for_a_page_with_the_same_api_key(site, page, runtime)
 
 def test_a_page_shown_again_takes_its_saved_events_back_and_delivers_them_once(site, page):
     page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
-                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+                                 data_sdk_url=pages.standin_url(site) + CONFIGURED_LATER))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     hide(page)
     assert len(stored(page)) == 1 and page.evaluate("oneflowWeb.stats().saved") == 1
@@ -150,7 +155,7 @@ def test_a_page_shown_again_takes_its_saved_events_back_and_delivers_them_once(s
 
 def test_a_hidden_page_delivers_none_of_its_saved_events_and_saves_new_ones_until_shown_again(site, page):
     page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
-                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+                                 data_sdk_url=pages.standin_url(site) + CONFIGURED_LATER))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     hide(page)
     page.wait_for_function("oneflowWeb.stats().state === 'ready'")
@@ -164,7 +169,7 @@ def test_a_hidden_page_delivers_none_of_its_saved_events_and_saves_new_ones_unti
 
 def test_events_another_tab_took_while_the_page_was_hidden_are_never_delivered_by_it_too(site, page, context):
     page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
-                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+                                 data_sdk_url=pages.standin_url(site) + CONFIGURED_LATER))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     hide(page)
     other = context.new_page()
@@ -180,7 +185,7 @@ def test_events_another_tab_took_while_the_page_was_hidden_are_never_delivered_b
 
 def test_a_page_back_from_the_back_forward_cache_never_delivers_what_the_next_page_took(site, page, context):
     page.goto(pages.standin_page(site, KEY, "micropython", "analytics.track('one')",
-                                 data_sdk_url=pages.standin_url(site) + "?config=1500"))
+                                 data_sdk_url=pages.standin_url(site) + CONFIGURED_LATER))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
     assert len(stored(page)) == 1

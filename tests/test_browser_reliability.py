@@ -95,8 +95,8 @@ def test_each_fault_is_one_console_error_and_rejects_started_with_it(site, page,
 
 
 def test_slow_sdk_within_the_timeout_gets_every_held_event_in_order(site, page, runtime):
-    # The 2022 stand-in, loading its configuration (and setting window.glob) only after 1.5 s.
-    sdk_url = pages.standin_url(site) + "?config=1500"
+    # The 2022 stand-in, loading its configuration (and setting window.glob) only after 0.8 s.
+    sdk_url = pages.standin_url(site) + "?config=800"
     page.goto(tag_page(site, runtime, "for (var i = 0; i < 5; i++) analytics.track('held-' + i)", sdk_url=sdk_url))
     assert [call["args"][0] for call in sdk_calls(page, 5)] == ["held-%d" % i for i in range(5)]
     assert page.evaluate("oneflowStandIn.apiKey") == KEY
