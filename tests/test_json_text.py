@@ -1,5 +1,5 @@
-"""json_text.dumps: the same text as json.dumps, on MicroPython too, where it is built in pieces
-(json.dumps there takes time that grows with the square of the text's length)."""
+"""json_text.dumps: the same text as json.dumps, on MicroPython too, where large text is built in
+pieces (json.dumps there takes time that grows with the square of the text's length)."""
 import json
 
 from _micropython import run_micropython
@@ -29,11 +29,12 @@ def test_the_text_built_in_pieces_is_json_dumps_character_for_character():
         assert pieces(value) == json.dumps(value)
 
 
-def test_on_micropython_dumps_is_json_dumps_character_for_character():
+def test_on_micropython_dumps_is_json_dumps_character_for_character_from_large_sources_and_small():
     answers = run_micropython("import json\nfrom oneflow_web import json_text\n"
                               "for value in %s:\n"
-                              "    print(json.dumps([json_text._PIECEWISE, json_text.dumps(value) == json.dumps(value),"
-                              " len(json_text.dumps(value))]))\n" % CASES)
+                              "    large, small = json_text.dumps(value, 1 << 20), json_text.dumps(value, 10)\n"
+                              "    print(json.dumps([json_text._PIECEWISE, large == json.dumps(value) == small,"
+                              " len(large)]))\n" % CASES)
     lines = [json.loads(line) for line in answers.splitlines()]
     assert len(lines) == len(eval(CASES))
     assert all(piecewise and same for piecewise, same, _ in lines), lines

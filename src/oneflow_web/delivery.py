@@ -107,7 +107,7 @@ class Delivery:
             if outcome.calls and not self.generation:
                 return NEEDS_SDK
             for call in outcome.calls:
-                self.call_sdk(*sdk.encode(call, self.generation))
+                self.call_sdk(*sdk.encode(call, self.generation, len(text)))
         except Exception as error:  # a fault in our code must never reach the host page
             self._count(ERROR)
             self.console("error", "could not handle a %s event: %s" % (event_type, _describe(error)))

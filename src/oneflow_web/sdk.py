@@ -15,6 +15,8 @@ The loader (the only code that can read a global binding by name) finds the SDK,
 which generation it is, and calls it; this module holds what Python needs to know of both:
 the shape of each call and the words for each way the SDK can fail to become ready.
 """
+import json
+
 from .json_text import dumps
 from .jsvalue import UNDEFINED, literal
 
@@ -43,13 +45,14 @@ def shape(call, generation: str) -> tuple:
     return call.method, call.args
 
 
-def encode(call, generation: str) -> tuple:
+def encode(call, generation: str, source_length: int = 0) -> tuple:
     """(method, args as JSON, paths of undefined values as JSON or "") for the loader's `call`.
 
     JSON has no undefined, so each UNDEFINED goes across as null and its path ([argument
     index] or [argument index, key]) beside it, and the page puts undefined back. Only
     arguments and the keys of object arguments are looked at: that is where a call holds
-    undefined, and the event's own data (deep, possibly large) is never walked.
+    undefined, and the event's own data (deep, possibly large) is never walked. `source_length`
+    is the length of the event's JSON text (json_text.dumps).
     """
     method, args = shape(call, generation)
     holes = []
@@ -65,7 +68,7 @@ def encode(call, generation: str) -> tuple:
                     holes.append([index, key])
                     arg[key] = None
         plain.append(arg)
-    return method, dumps(plain), dumps(holes) if holes else ""
+    return method, dumps(plain, source_length), json.dumps(holes) if holes else ""
 
 
 def call_text(call, generation: str) -> str:

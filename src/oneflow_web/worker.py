@@ -63,7 +63,7 @@ def deliver(events_text: str) -> str:
         if machine.receive(text) == delivery.NEEDS_SDK:
             wait = index
             break
-    return json_text.dumps({"actions": _actions, "stats": machine.stats(), "wait": wait})
+    return json_text.dumps({"actions": _actions, "stats": machine.stats(), "wait": wait}, len(events_text))
 
 
 def serve() -> None:
