@@ -242,6 +242,12 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def did_fail(request) -> bool:
+    """Whether the test of this fixture `request` failed (or never ran): its shared page must not be reused."""
+    report = getattr(request.node, "rep_call", None)
+    return report is None or report.failed
+
+
 @pytest.fixture(scope="session")
 def _started_pages():
     """The session's started pages (tests/started.py), by what they were started with."""
@@ -271,7 +277,7 @@ def started(request, browser, site, _started_pages):
         return shared
 
     yield start
-    failed = getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed
+    failed = did_fail(request)
     flagged = []
     for key, shared in used:
         print("console of the started page:\n  %s" % "\n  ".join(line[:500] for line in shared.console))

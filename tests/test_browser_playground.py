@@ -14,7 +14,7 @@ import sys
 import pytest
 
 import pages
-from conftest import watch_errors
+from conftest import did_fail, watch_errors
 from oneflow_web import definition
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def playground(request, browser, site, _opened_playgrounds):
         return _opened_playgrounds[runtime][1]
 
     yield playground
-    if getattr(request.node, "rep_call", None) is None or request.node.rep_call.failed:
+    if did_fail(request):
         for runtime in used:
             _opened_playgrounds.pop(runtime)[0].close()
 
