@@ -306,6 +306,32 @@ def sdk_calls(page, count: int, timeout: float = 30000) -> list:
     return calls
 
 
+class AnsweredLater:
+    """Requests of `page` for `url` wait unanswered until release(), then (and from then on) get
+    `status`, or, without one, the server's answer: a file that fails or arrives only once the page
+    has reached a given point, without a sleep. Never released, the file is still on its way when
+    the visitor leaves."""
+
+    def __init__(self, page, url: str, status: int = None, body: str = ""):
+        self.status, self.body = status, body
+        self.waiting = []
+        self.released = False
+        page.route(url, self._answer)
+
+    def _answer(self, route) -> None:
+        if not self.released:
+            self.waiting.append(route)
+        elif self.status is None:
+            route.continue_()
+        else:
+            route.fulfill(status=self.status, body=self.body)
+
+    def release(self) -> None:
+        self.released = True
+        while self.waiting:
+            self._answer(self.waiting.pop(0))
+
+
 def watch_errors(page) -> list:
     """Uncaught errors of the page, as text: a destination must never add one."""
     errors = []

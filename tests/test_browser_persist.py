@@ -12,7 +12,7 @@ import time
 import pytest
 
 import pages
-from conftest import sdk_calls, watch_errors
+from conftest import AnsweredLater, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +23,6 @@ OURS_IN_STORAGE = "Object.keys(localStorage).filter((name) => name.startsWith(%s
 # one has reached the SDK, every saved event the page took has too.
 OWN = "analytics.track('own')"
 OUR_WARNING = "warning: [1Flow Web (Actions)] "
-
-
-def answer_late(page, ms):
-    """A route handler that answers after `ms`, if the page still wants the answer by then."""
-    def answer(route):
-        try:
-            page.wait_for_timeout(ms)
-            route.continue_()
-        except Exception:  # the visitor (or the test) left first: no one waits for the answer
-            pass
-    return answer
 
 
 # The SDK sets window.glob 0.3 s after it runs, which is after Python has started: the tests hide the
@@ -260,8 +249,8 @@ def test_a_page_without_usable_storage_is_one_warning_and_keeps_working(site, pa
 
 
 def test_events_held_where_consent_categories_apply_are_never_saved(site, page):
-    # Python starts late (its package answers after 2 s), so the event is still undecided when the visitor leaves.
-    page.route(site.assets + "python/worker.mpy", answer_late(page, 2000))
+    # Python's package is still on its way when the visitor leaves, so the event is still undecided.
+    AnsweredLater(page, site.assets + "python/worker.mpy")
     leave_with_held(page, slow_page(site, "micropython", "analytics.track('one')", data_consent_categories="Analytics"), 1)
     page.unroute(site.assets + "python/worker.mpy")
     open_page(page, site, "micropython")
@@ -270,9 +259,9 @@ def test_events_held_where_consent_categories_apply_are_never_saved(site, page):
 
 def test_events_held_while_python_is_still_starting_are_saved_whole_and_delivered_by_the_next_page(site, page,
                                                                                                    runtime):
-    # Python's package answers only after 2 s: the visitor leaves while it is still on its way.
+    # The visitor leaves while Python's package is still on its way.
     package = site.assets + "python/worker" + (".mpy" if runtime == "micropython" else ".py")
-    page.route(package, answer_late(page, 2000))
+    AnsweredLater(page, package)
     page.goto(slow_page(site, runtime, "analytics.track('one')"))
     page.wait_for_function("oneflowWeb.stats().pending === 1")
     hide(page)
