@@ -20,14 +20,16 @@ var bootTimer = null;
 // where dist/ is served.
 export function fetchAtOnce(base, runtime, thread, pythonPackage, fail) {
   PYSCRIPT_MODULES.forEach(function (name) { preload('modulepreload', base + name); });
-  // PyScript fetches the worker's script on this page, where a preload answers it.
-  if (thread === 'worker') preload('preload', base + WORKER_SCRIPT, 'fetch');
   var answered = [runtime.interpreter].concat(runtime.files, [pythonPackage]).map(function (name) {
     return download(base + name, fail);
   });
+  // PyScript fetches the worker's script on this page, where a preload answers it. The worker
+  // waits for it too: started before a late failure, PyScript would fetch it again and throw.
+  if (thread === 'worker') answered.push(preload('preload', base + WORKER_SCRIPT, 'fetch'));
   return Promise.all(answered).then(function (oks) { return oks.every(Boolean); });
 }
 
+// Resolves, once the file has answered, to whether it answered OK.
 function preload(rel, url, as) {
   var link = document.createElement('link');
   link.rel = rel;
@@ -37,7 +39,12 @@ function preload(rel, url, as) {
     link.crossOrigin = 'anonymous';  // as PyScript's fetch() asks for it
   }
   if (hub.nonce) link.setAttribute('nonce', hub.nonce);
-  document.head.appendChild(link);  // a failure is reported by what needs the file (faults.js names it)
+  var answered = new Promise(function (resolve) {
+    link.onload = function () { resolve(true); };
+    link.onerror = function () { resolve(false); };  // faults.js names the file that failed
+  });
+  document.head.appendChild(link);
+  return answered;
 }
 
 // Read to the end, noting each chunk as progress; the browser keeps the response for the
