@@ -157,7 +157,7 @@ def test_a_late_analytics_load_still_delivers_after_the_boot_timeout(engine_page
                   "data-boot-timeout": "1000"}
     engine_page.goto(pages.site_page(site, "%s<script>window.analytics = new AnalyticsNext.AnalyticsBrowser();</script>%s"
                                      % (FIRST, pages._tag(site, attributes))))
-    engine_page.sleep(2.5)  # the boot timeout, and more, passes before the site loads Analytics.js
+    engine_page.sleep(1.6)  # the boot timeout, and more, passes before the site loads Analytics.js
     engine_page.evaluate("(() => { analytics.load({writeKey: 'w', cdnURL: CDN_URL, cdnSettings: CDN_SETTINGS},"
                          " {integrations: {'Segment.io': false}}); analytics.track('late'); })()")
     assert [call["args"][0] for call in sdk_calls(engine_page, 1)] == ["late"]

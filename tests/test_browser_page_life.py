@@ -99,7 +99,7 @@ def test_a_late_analytics_load_still_delivers_however_long_after_the_boot_timeou
                         % (LATE_LOAD, pages._tag(site, attributes))))
     wasm = {"micropython": "micropython/micropython.wasm", "pyodide": "pyodide/pyodide.asm.wasm"}[runtime]
     page.wait_for_function("performance.getEntriesByName(%s).length > 0" % json.dumps(site.assets + wasm))
-    page.wait_for_timeout(2500)  # the boot timeout, and more, passes before the site loads Analytics.js
+    page.wait_for_timeout(1600)  # the boot timeout, and more, passes before the site loads Analytics.js
     assert page.evaluate("oneflowWeb.stats().state") == "loading"
     assert page.evaluate("document.querySelector('script[src*=\"standins\"]')") is None
     page.evaluate("loadAnalytics(); analytics.track('late')")
@@ -111,7 +111,7 @@ def test_a_late_analytics_load_still_delivers_however_long_after_the_boot_timeou
 
 def test_time_in_the_back_forward_cache_does_not_count_against_sdk_timeout(site, page, runtime, console):
     page.goto(pages.standin_page(site, KEY, runtime, "analytics.track('one')",
-                                 data_sdk_url=pages.standin_url(site) + "?config=2500", data_sdk_timeout="1500"))
+                                 data_sdk_url=pages.standin_url(site) + "?config=1800", data_sdk_timeout="1000"))
     page.wait_for_function("window.oneflowStandIn !== undefined")
     page.evaluate("dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
     page.wait_for_function("window.glob !== undefined", timeout=10000)
