@@ -324,7 +324,12 @@ class AnsweredLater:
         self.status, self.body = status, body
         self.waiting = []
         self.released = False
-        page.route(url, self._answer)
+        self.requests = 0  # how many times the file was asked for
+        page.route(url, self._asked)
+
+    def _asked(self, route) -> None:
+        self.requests += 1
+        self._answer(route)
 
     def _answer(self, route) -> None:
         if not self.released:

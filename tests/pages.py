@@ -80,6 +80,12 @@ def site_page(site, head_html: str) -> str:
     return site.page(_head(site, cdn_settings()) + head_html + "\n</head><body></body></html>")
 
 
+# Notes every Worker the page makes (window.spiedWorkers), so a test can tell whether one was
+# started, or make ours fail the way a dying worker does.
+WORKER_SPY = """window.spiedWorkers = []; const PageWorker = window.Worker;
+window.Worker = class extends PageWorker { constructor(...args) { super(...args); spiedWorkers.push(this); } };"""
+
+
 # The Segment snippet's essentials, written for the tests: a buffering `window.analytics`
 # array that analytics-next's standalone build replays once it loads.
 SNIPPET = """

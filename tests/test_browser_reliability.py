@@ -145,24 +145,27 @@ def test_runtime_file_answering_404_is_a_clear_error_and_nothing_else_breaks(sit
     assert_page_and_analytics_unaffected(page, errors)
 
 
+# What start-up waits for besides each runtime's second file (RUNTIME_FILES[runtime][1]).
+OTHER_FILES = {"pyodide": ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
+                           "pyodide/pyodide-lock.json", PACKAGE["pyodide"]],
+               "micropython": ["micropython/micropython.wasm", PACKAGE["micropython"]]}
+
+
 def test_a_runtime_file_that_fails_is_not_fetched_again_by_a_worker(site, page, runtime):
-    # The loader's own request answers late, the same URL at once afterwards: a worker started
-    # before the loader knew would fetch it again and fail inside the worker as well.
+    # The loader's own request answers only once everything else has arrived: a worker started
+    # before the loader knew would fetch the file again and fail inside the worker as well.
     errors = watch_errors(page)
     missing = site.assets + RUNTIME_FILES[runtime][1]
-    requests = []
-
-    def answer(route):
-        requests.append(route.request.url)
-        if len(requests) == 1:
-            page.wait_for_timeout(1500)
-        route.fulfill(status=404, body="not found")
-    page.route(missing, answer)
-    text = expect_failure(page, tag_page(site, runtime, "analytics.track('held')"), missing)
-    assert "404" in text
+    answers = AnsweredLater(page, missing, status=404, body="not found")
+    page.add_init_script(pages.WORKER_SPY)
+    page.goto(tag_page(site, runtime, "analytics.track('held')"), wait_until="commit")
+    arrived = [site.assets + name for name in ["pyscript/core.js", "oneflow-worker.py"] + OTHER_FILES[runtime]]
+    page.wait_for_function("(urls) => urls.every((url) => performance.getEntriesByName(url).length)", arg=arrived)
+    with page.expect_console_message(lambda m: m.type == "error" and missing in m.text) as message:
+        answers.release()
+    assert "404" in message.value.text
     assert_page_and_analytics_unaffected(page, errors)
-    page.wait_for_timeout(500)
-    assert len(requests) == 1
+    assert (answers.requests, page.evaluate("spiedWorkers.length")) == (1, 0)
 
 
 @ON_THE_DEFAULT_RUNTIME

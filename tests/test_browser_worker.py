@@ -62,14 +62,9 @@ def test_a_worker_that_cannot_start_is_one_clear_error_naming_the_file(site, pag
     assert errors == []
 
 
-# Notes every Worker the page makes, so a test can make ours fail the way a dying worker does.
-WORKER_SPY = """window.spiedWorkers = []; const PageWorker = window.Worker;
-window.Worker = class extends PageWorker { constructor(...args) { super(...args); spiedWorkers.push(this); } };"""
-
-
 def test_a_worker_that_dies_is_one_clear_error_and_later_events_are_counted_as_dropped(site, page, runtime):
     errors = watch_errors(page)
-    page.add_init_script(WORKER_SPY)
+    page.add_init_script(pages.WORKER_SPY)
     page.goto(worker_page(site, runtime, "analytics.track('first')"))
     sdk_calls(page, 1)
     with expect_error(page, "the Python worker stopped: out of memory"):
@@ -87,7 +82,7 @@ def test_a_worker_the_browser_ends_is_one_clear_error_after_thirty_seconds(site,
     # same on both.
     errors = watch_errors(page)
     page.clock.install()
-    page.add_init_script(WORKER_SPY)
+    page.add_init_script(pages.WORKER_SPY)
     page.goto(worker_page(site, "micropython", "analytics.track('first')"))
     sdk_calls(page, 1)
     page.evaluate("spiedWorkers.forEach((w) => w.terminate()); analytics.track('lost')")
