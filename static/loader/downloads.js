@@ -39,7 +39,9 @@ function preload(rel, url, as) {
     link.crossOrigin = 'anonymous';  // as PyScript's fetch() asks for it
   }
   if (hub.nonce) link.setAttribute('nonce', hub.nonce);
-  var answered = new Promise(function (resolve) {
+  // A browser without this kind of preload never answers it: PyScript's own fetch then reports.
+  var supported = link.relList && link.relList.supports && link.relList.supports(rel);
+  var answered = !supported ? Promise.resolve(true) : new Promise(function (resolve) {
     link.onload = function () { resolve(true); };
     link.onerror = function () { resolve(false); };  // faults.js names the file that failed
   });
