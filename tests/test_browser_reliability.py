@@ -145,27 +145,34 @@ def test_runtime_file_answering_404_is_a_clear_error_and_nothing_else_breaks(sit
     assert_page_and_analytics_unaffected(page, errors)
 
 
-# What start-up waits for besides each runtime's second file (RUNTIME_FILES[runtime][1]).
+# What start-up waits for besides each runtime's second file (RUNTIME_FILES[runtime][1]), by thread.
 OTHER_FILES = {"pyodide": ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
-                           "pyodide/pyodide-lock.json", PACKAGE["pyodide"]],
-               "micropython": ["micropython/micropython.wasm", PACKAGE["micropython"]]}
+                           "pyodide/pyodide-lock.json"],
+               "micropython": ["micropython/micropython.wasm"]}
+THREAD_FILES = {"worker": ["oneflow-worker.py", "python/worker"], "main": ["python/main"]}
+SUFFIX = {"pyodide": ".py", "micropython": ".mpy"}
+# Whether the page has started Python: a worker (pages.WORKER_SPY), or PyScript's script on the page.
+PYTHON_STARTED = "spiedWorkers.length > 0 || document.querySelector('script[type=py], script[type=mpy]') !== null"
 
 
-def test_a_runtime_file_that_fails_is_not_fetched_again_by_a_worker(site, page, runtime):
-    # The loader's own request answers only once everything else has arrived: a worker started
-    # before the loader knew would fetch the file again and fail inside the worker as well.
+@pytest.mark.parametrize("thread", ["worker", "main"])
+def test_a_runtime_file_that_fails_last_is_asked_for_once_and_nothing_is_started(site, page, runtime, thread):
+    # The loader's own request answers only once everything else has arrived: Python started
+    # before the loader knew would fetch the file again and throw into the page as well.
     errors = watch_errors(page)
     missing = site.assets + RUNTIME_FILES[runtime][1]
     answers = AnsweredLater(page, missing, status=404, body="not found")
     page.add_init_script(pages.WORKER_SPY)
-    page.goto(tag_page(site, runtime, "analytics.track('held')"), wait_until="commit")
-    arrived = [site.assets + name for name in ["pyscript/core.js", "oneflow-worker.py"] + OTHER_FILES[runtime]]
-    page.wait_for_function("(urls) => urls.every((url) => performance.getEntriesByName(url).length)", arg=arrived)
+    page.goto(tag_page(site, runtime, "analytics.track('held')", data_thread=thread), wait_until="commit")
+    others = ["pyscript/core.js"] + OTHER_FILES[runtime] + [name if "." in name else name + SUFFIX[runtime]
+                                                            for name in THREAD_FILES[thread]]
+    page.wait_for_function("(urls) => urls.every((url) => performance.getEntriesByName(url).length)",
+                           arg=[site.assets + name for name in others])
     with page.expect_console_message(lambda m: m.type == "error" and missing in m.text) as message:
         answers.release()
     assert "404" in message.value.text
     assert_page_and_analytics_unaffected(page, errors)
-    assert (answers.requests, page.evaluate("spiedWorkers.length")) == (1, 0)
+    assert (answers.requests, page.evaluate(PYTHON_STARTED)) == (1, False)
 
 
 @ON_THE_DEFAULT_RUNTIME

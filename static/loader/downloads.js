@@ -4,9 +4,9 @@
 // worker then find each in the browser's cache, which is why dist/ must be served
 // cacheable (README). The loader reads the interpreter's files itself, so an HTTP error is
 // named at once, and it knows while bytes are arriving: a slow network is not a fault.
-// A worker starts only once every file has answered: a file that fails is named once, and
-// no worker is started to fail on it again (Pyodide's own fetch in the worker would leave an
-// uncaught error in the page's console beside ours).
+// Python starts (in a worker or on the page) only once every file has answered: a file that
+// fails is named once, and nothing is started to fail on it again (PyScript's or the
+// interpreter's own fetch would leave an uncaught error in the page beside ours).
 // Each fault here ends the start-up through `fail`, the plugin's (plugin.js).
 import { PYSCRIPT_MODULES, SERVE_ALL, WORKER_SCRIPT } from './config.js';
 import { hub } from './hub.js';

@@ -42,35 +42,57 @@ export function boot(base, runtimeName, threadName, plugin) {
   var filesAnswered = fetchAtOnce(base, runtime, thread, pythonPackage, plugin.fail);
   var files = {};
   files[base + pythonPackage] = './oneflow_web/__init__' + runtime.suffix;
-  if (thread === 'main') {
-    var python = document.createElement('script');
-    python.type = runtime.type;
-    python.setAttribute('config', JSON.stringify({
-      interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
-    }));
-    python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
-    document.head.appendChild(python);
-  }
   // PyScript loads every plugin of an interpreter type unless a config of that type turns
-  // them off: six chunks on the critical path for a type we do not use.
+  // them off: six chunks on the critical path for a type we do not use. (Our script on the
+  // page carries its own config, and PyScript refuses a second one of its type.)
   ['py', 'mpy'].forEach(function (type) {
+    if (thread === 'main' && type === runtime.type) return;
     if (!document.querySelector(type + '-config, script[type="' + type + '"]')) {
       var config = document.createElement(type + '-config');
       config.textContent = JSON.stringify({ plugins: PYSCRIPT_PLUGINS });
       document.head.appendChild(config);
     }
   });
-  import(/* webpackIgnore: true */ /* @vite-ignore */ base + 'pyscript/core.js').then(function (core) {
-    progress();
-    setAsideWorkerHooks(core);  // before PyScript starts our interpreter, on either thread
-    // A worker is not started for a destination that has failed (a file it needs did not load).
-    if (thread !== 'worker') return;
-    return filesAnswered.then(function (allOk) {
+  // Python starts only once every file has answered, on either thread: started before a late
+  // failure, PyScript and the interpreter would fetch the file again and throw into the page.
+  // A destination that has failed starts nothing.
+  if (thread === 'main') {
+    filesAnswered.then(function (allOk) {
+      if (!allOk || !plugin.loading()) return;
+      addPythonScript(base, runtime, files);  // PyScript runs the scripts it finds as it starts
+      importPyScript(base, plugin);
+    });
+    return;
+  }
+  importPyScript(base, plugin).then(function (core) {
+    return core && filesAnswered.then(function (allOk) {
       if (allOk && plugin.loading()) return startWorker(base, core, runtime, files, plugin);
     });
+  });
+}
+
+// PyScript's core, its worker hooks set aside before it starts our interpreter (on either
+// thread); resolves to the module, or to null once its failure is reported.
+function importPyScript(base, plugin) {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ base + 'pyscript/core.js').then(function (core) {
+    progress();
+    setAsideWorkerHooks(core);
+    return core;
   }, function (error) {
     unlessLeaving(function () {
       plugin.fail('PyScript could not be loaded from ' + base + 'pyscript/core.js (' + error.message + ').');
     });
+    return null;
   });
+}
+
+// Our <script type="py"> (or "mpy"), which PyScript runs on the page's main thread.
+function addPythonScript(base, runtime, files) {
+  var python = document.createElement('script');
+  python.type = runtime.type;
+  python.setAttribute('config', JSON.stringify({
+    interpreter: base + runtime.interpreter, files: files, plugins: PYSCRIPT_PLUGINS
+  }));
+  python.textContent = 'from oneflow_web.bridge import start\nstart()\n';
+  document.head.appendChild(python);
 }
