@@ -345,6 +345,17 @@ class AnsweredLater:
             self._answer(self.waiting.pop(0))
 
 
+def fail_once_held(page, url: str, missing: str) -> str:
+    """Open `url`, whose calls hold one event, with `missing` answering 404 only once that event is
+    held, as on a network slower than Analytics.js's start; return our console error naming it."""
+    answers = AnsweredLater(page, missing, status=404, body="not found")
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("window.oneflowWeb && oneflowWeb.stats().pending === 1")
+    with expect_error(page, missing) as message:
+        answers.release()
+    return message.value.text
+
+
 def watch_errors(page) -> list:
     """Uncaught errors of the page, as text: a destination must never add one."""
     errors = []

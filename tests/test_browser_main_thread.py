@@ -12,7 +12,7 @@ import pytest
 
 import pages
 from oneflow_web.definition import PRESETS
-from conftest import AnsweredLater, expect_error, sdk_calls, watch_errors
+from conftest import expect_error, fail_once_held, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,8 @@ def test_the_page_fetches_the_package_and_not_the_worker_script(site, page, runt
 def test_a_runtime_file_answering_404_is_a_clear_error(site, page, runtime):
     errors = watch_errors(page)
     missing = site.assets + PACKAGE[runtime]
-    answers = AnsweredLater(page, missing, status=404, body="not found")
-    page.goto(main_page(site, runtime, "analytics.track('held')"), wait_until="commit")
-    # The file fails only once the event is held, as on a network slower than Analytics.js's start.
-    page.wait_for_function("window.oneflowWeb && oneflowWeb.stats().pending === 1")
-    with expect_error(page, missing) as message:
-        answers.release()
-    assert "404" in message.value.text and "1 held event(s) were not delivered" in message.value.text
+    text = fail_once_held(page, main_page(site, runtime, "analytics.track('held')"), missing)
+    assert "404" in text and "1 held event(s) were not delivered" in text
     assert page.evaluate("oneflowWeb.stats()")["state"] == "failed"
     assert errors == []
 

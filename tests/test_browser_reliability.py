@@ -4,7 +4,7 @@ import json
 import pytest
 
 import pages
-from conftest import ON_THE_DEFAULT_RUNTIME, AnsweredLater, sdk_calls, watch_errors
+from conftest import ON_THE_DEFAULT_RUNTIME, AnsweredLater, fail_once_held, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -134,22 +134,16 @@ RUNTIME_FILES = {"pyodide": ["pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.
 def test_runtime_file_answering_404_is_a_clear_error_and_nothing_else_breaks(site, page, runtime, which):
     errors = watch_errors(page)
     missing = site.assets + RUNTIME_FILES[runtime][which]
-    answers = AnsweredLater(page, missing, status=404, body="not found")
-    page.goto(tag_page(site, runtime, "analytics.track('held')"), wait_until="commit")
-    # The file fails only once the event is held, as on a network slower than Analytics.js's start.
-    page.wait_for_function("window.oneflowWeb && oneflowWeb.stats().pending === 1")
-    with page.expect_console_message(lambda m: m.type == "error" and missing in m.text) as message:
-        answers.release()
-    text = message.value.text
+    text = fail_once_held(page, tag_page(site, runtime, "analytics.track('held')"), missing)
     assert text.startswith("[1Flow Web (Actions)] ") and "404" in text and "1 held event(s) were not delivered" in text
     assert_page_and_analytics_unaffected(page, errors)
 
 
-# What start-up waits for besides each runtime's second file (RUNTIME_FILES[runtime][1]), by thread.
+# What start-up waits for besides each runtime's second file (RUNTIME_FILES[runtime][1]), our package and the
+# worker's script.
 OTHER_FILES = {"pyodide": ["pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
                            "pyodide/pyodide-lock.json"],
                "micropython": ["micropython/micropython.wasm"]}
-THREAD_FILES = {"worker": ["oneflow-worker.py", "python/worker"], "main": ["python/main"]}
 SUFFIX = {"pyodide": ".py", "micropython": ".mpy"}
 # Whether the page has started Python: a worker (pages.WORKER_SPY), or PyScript's script on the page.
 PYTHON_STARTED = "spiedWorkers.length > 0 || document.querySelector('script[type=py], script[type=mpy]') !== null"
@@ -164,8 +158,9 @@ def test_a_runtime_file_that_fails_last_is_asked_for_once_and_nothing_is_started
     answers = AnsweredLater(page, missing, status=404, body="not found")
     page.add_init_script(pages.WORKER_SPY)
     page.goto(tag_page(site, runtime, "analytics.track('held')", data_thread=thread), wait_until="commit")
-    others = ["pyscript/core.js"] + OTHER_FILES[runtime] + [name if "." in name else name + SUFFIX[runtime]
-                                                            for name in THREAD_FILES[thread]]
+    others = ["pyscript/core.js", "python/" + thread + SUFFIX[runtime]] + OTHER_FILES[runtime]
+    if thread == "worker":
+        others.append("oneflow-worker.py")
     page.wait_for_function("(urls) => urls.every((url) => performance.getEntriesByName(url).length)",
                            arg=[site.assets + name for name in others])
     with page.expect_console_message(lambda m: m.type == "error" and missing in m.text) as message:

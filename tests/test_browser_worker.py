@@ -5,7 +5,7 @@ Every other browser test runs in this mode too; these are the faults and limits 
 import pytest
 
 import pages
-from conftest import AnsweredLater, expect_error, sdk_calls, watch_errors
+from conftest import expect_error, fail_once_held, sdk_calls, watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -51,13 +51,8 @@ WORKER_FILES = {
 def test_a_worker_that_cannot_start_is_one_clear_error_naming_the_file(site, page, runtime, which):
     errors = watch_errors(page)
     missing = site.assets + WORKER_FILES[runtime][which]
-    answers = AnsweredLater(page, missing, status=404, body="not found")
-    page.goto(worker_page(site, runtime, "analytics.track('held')"), wait_until="commit")
-    # The file fails only once the event is held, as on a network slower than Analytics.js's start.
-    page.wait_for_function("window.oneflowWeb && oneflowWeb.stats().pending === 1")
-    with expect_error(page, missing) as message:
-        answers.release()
-    assert "404" in message.value.text and "1 held event(s) were not delivered" in message.value.text
+    text = fail_once_held(page, worker_page(site, runtime, "analytics.track('held')"), missing)
+    assert "404" in text and "1 held event(s) were not delivered" in text
     assert page.evaluate("oneflowWeb.stats()")["state"] == "failed"
     assert errors == []
 
